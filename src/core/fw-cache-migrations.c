@@ -1,0 +1,196 @@
+/* fw-cache-migrations.c — the cache's schema, one step per version
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Never edit a step that has shipped: add the next one. Each step runs in
+ * its own transaction together with the PRAGMA user_version that records
+ * it, so a cache is always at exactly one version.
+ *
+ * Every synced table shares the same bookkeeping columns:
+ *   id          this cache's row id; never leaves the machine
+ *   uuid        made by whoever created the record, so an offline record is
+ *               the same record everywhere
+ *   revision    the server's revision of the record, 0 until it has one
+ *   created_at, updated_at   seconds since the epoch, UTC
+ *   deleted     a tombstone: deletes travel through sync like edits
+ */
+
+#include "config.h"
+
+#include "fw-cache-private.h"
+
+static const char migration_1[] =
+  "CREATE TABLE farms ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  name TEXT NOT NULL,"
+  "  timezone TEXT NOT NULL DEFAULT 'UTC'"
+  ");"
+  "CREATE TABLE sites ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  farm_id INTEGER NOT NULL REFERENCES farms (id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL"
+  ");"
+  "CREATE INDEX sites_farm ON sites (farm_id);"
+  "CREATE TABLE units ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  site_id INTEGER NOT NULL REFERENCES sites (id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('pond', 'tank', 'cage', 'raceway')),"
+  "  area_m2 REAL NOT NULL DEFAULT 0 CHECK (area_m2 >= 0),"
+  "  volume_m3 REAL NOT NULL DEFAULT 0 CHECK (volume_m3 >= 0),"
+  "  species TEXT NOT NULL DEFAULT ''"
+  ");"
+  "CREATE INDEX units_site ON units (site_id);"
+  "CREATE TABLE sensors ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,"
+  "  parameter TEXT NOT NULL,"
+  "  unit_of_measure TEXT NOT NULL,"
+  "  interval_s INTEGER NOT NULL CHECK (interval_s > 0)"
+  ");"
+  "CREATE INDEX sensors_unit ON sensors (unit_id);"
+  /* Years of minute readings per sensor: no rowid, the key is the order
+   * every query reads in, and the sensor is this cache's small integer. */
+  "CREATE TABLE readings ("
+  "  sensor_id INTEGER NOT NULL REFERENCES sensors (id) ON DELETE CASCADE,"
+  "  t INTEGER NOT NULL,"
+  "  value REAL NOT NULL,"
+  "  PRIMARY KEY (sensor_id, t)"
+  ") WITHOUT ROWID;";
+
+static const char migration_2[] =
+  "CREATE TABLE users ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  username TEXT NOT NULL UNIQUE,"
+  "  display_name TEXT NOT NULL DEFAULT '',"
+  "  role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'worker'))"
+  ");"
+  "CREATE TABLE user_farms ("
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  farm_id INTEGER NOT NULL REFERENCES farms (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (user_id, farm_id)"
+  ") WITHOUT ROWID;"
+  /* The kind decides what the JSON payload holds; the wire format of each
+   * kind lives beside the logbook code, not in the schema. */
+  "CREATE TABLE logbook_entries ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('feeding', 'mortality', 'water_sample',"
+  "    'observation', 'treatment', 'stocking', 'weight_sample', 'harvest', 'transfer')),"
+  "  occurred_at INTEGER NOT NULL,"
+  "  author_uuid TEXT,"
+  "  payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (payload))"
+  ");"
+  "CREATE INDEX logbook_unit_time ON logbook_entries (unit_id, occurred_at);"
+  "CREATE INDEX logbook_time ON logbook_entries (occurred_at);"
+  /* A rule with a NULL unit applies to the whole farm. */
+  "CREATE TABLE alert_rules ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  farm_id INTEGER NOT NULL REFERENCES farms (id) ON DELETE CASCADE,"
+  "  unit_id INTEGER REFERENCES units (id) ON DELETE CASCADE,"
+  "  parameter TEXT NOT NULL,"
+  "  kind TEXT NOT NULL DEFAULT 'limits',"
+  "  critical_low REAL, warning_low REAL, warning_high REAL, critical_high REAL,"
+  "  hysteresis REAL NOT NULL DEFAULT 0 CHECK (hysteresis >= 0),"
+  "  min_duration_s INTEGER NOT NULL DEFAULT 0 CHECK (min_duration_s >= 0),"
+  "  silent_after_intervals INTEGER NOT NULL DEFAULT 3,"
+  "  enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
+  "  settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (settings))"
+  ");"
+  "CREATE INDEX alert_rules_farm ON alert_rules (farm_id);"
+  "CREATE TABLE alerts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  rule_id INTEGER REFERENCES alert_rules (id) ON DELETE SET NULL,"
+  "  unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,"
+  "  sensor_id INTEGER REFERENCES sensors (id) ON DELETE SET NULL,"
+  "  severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),"
+  "  state TEXT NOT NULL CHECK (state IN ('firing', 'acknowledged', 'resolved')),"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  started_at INTEGER NOT NULL,"
+  "  acknowledged_at INTEGER,"
+  "  acknowledged_by TEXT,"
+  "  acknowledge_note TEXT,"
+  "  resolved_at INTEGER,"
+  "  raised_offline INTEGER NOT NULL DEFAULT 0 CHECK (raised_offline IN (0, 1))"
+  ");"
+  "CREATE INDEX alerts_unit_state ON alerts (unit_id, state);"
+  /* Local changes waiting for the server. A change and its outbox row are
+   * written in one transaction; the mutation id makes a push idempotent. */
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  mutation_id TEXT NOT NULL UNIQUE,"
+  "  entity TEXT NOT NULL,"
+  "  record_uuid TEXT NOT NULL,"
+  "  op TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),"
+  "  base_revision INTEGER NOT NULL DEFAULT 0,"
+  "  payload TEXT NOT NULL CHECK (json_valid (payload)),"
+  "  created_at INTEGER NOT NULL,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'rejected', 'conflict')),"
+  "  error TEXT"
+  ");"
+  "CREATE INDEX outbox_state ON outbox (state, seq);"
+  /* Both sides of a conflict are kept until the user chooses. */
+  "CREATE TABLE conflicts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  entity TEXT NOT NULL,"
+  "  record_uuid TEXT NOT NULL,"
+  "  local_payload TEXT NOT NULL,"
+  "  server_payload TEXT NOT NULL,"
+  "  server_revision INTEGER NOT NULL,"
+  "  detected_at INTEGER NOT NULL,"
+  "  resolved_at INTEGER"
+  ");"
+  /* Cursor, last success, server identity: small values, read rarely. */
+  "CREATE TABLE sync_state ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ") WITHOUT ROWID;";
+
+const char * const fw_cache_migrations[] = {
+  migration_1,
+  migration_2,
+};
+
+const guint fw_cache_n_migrations = G_N_ELEMENTS (fw_cache_migrations);

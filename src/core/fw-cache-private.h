@@ -1,0 +1,17 @@
+/* fw-cache-private.h — for the core library and its tests only
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* fw_cache_migrations[i] takes a cache from version i to version i + 1. */
+extern const char * const fw_cache_migrations[];
+extern const guint fw_cache_n_migrations;
+
+G_END_DECLS

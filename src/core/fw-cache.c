@@ -1,0 +1,1398 @@
+/* fw-cache.c — the local SQLite cache
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One connection per cache, used from whichever thread holds the lock: the
+ * UI calls the _async functions, which run the query in a GTask thread, and
+ * the tools call the blocking ones directly. Writes go through
+ * fw_cache_run_in_transaction(), which nests with savepoints so that a
+ * caller can group several writes into one commit.
+ *
+ * Opening never writes to a file it does not recognise: the file is read
+ * and checked first, and only a Fish Watch cache (or an empty file) is put
+ * in WAL mode and migrated.
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "fw-cache.h"
+#include "fw-cache-private.h"
+
+struct _FwCache
+{
+  GObject     parent_instance;
+
+  char       *path;
+  sqlite3    *db;
+  GRecMutex   lock;
+  GHashTable *statements;       /* SQL text (static) → sqlite3_stmt */
+  guint       savepoint_depth;
+  guint       schema_version;
+};
+
+G_DEFINE_FINAL_TYPE (FwCache, fw_cache, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (fw-cache-error-quark, fw_cache_error)
+
+/* How far back the trend of a sensor is fitted, at the least. */
+#define TREND_WINDOW 3600
+
+static gboolean
+set_error_from_db (FwCache     *self,
+                   GError     **error,
+                   int          rc,
+                   const char  *doing)
+{
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  FwCacheError code;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_NOTADB:
+      code = FW_CACHE_ERROR_NOT_A_CACHE;
+      g_set_error (error, FW_CACHE_ERROR, code,
+                   _("“%s” is not a Fish Watch cache: %s"), self->path, detail);
+      return FALSE;
+
+    case SQLITE_CORRUPT:
+      code = FW_CACHE_ERROR_CORRUPT;
+      break;
+
+    case SQLITE_FULL:
+      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_FULL,
+                   _("The disk holding “%s” is full; nothing was saved while %s"),
+                   self->path, doing);
+      return FALSE;
+
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      code = FW_CACHE_ERROR_READ_ONLY;
+      break;
+
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+      code = FW_CACHE_ERROR_INVALID;
+      break;
+
+    default:
+      code = FW_CACHE_ERROR_FAILED;
+      break;
+    }
+
+  g_set_error (error, FW_CACHE_ERROR, code,
+               _("Cache “%s” failed while %s: %s"), self->path, doing, detail);
+  return FALSE;
+}
+
+static gboolean
+exec (FwCache     *self,
+      const char  *sql,
+      const char  *doing,
+      GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_error_from_db (self, error, rc, doing);
+
+  return TRUE;
+}
+
+/* Statements are prepared once and kept; @sql must be a string literal,
+ * since its address is the key. */
+static sqlite3_stmt *
+prepare (FwCache     *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error_from_db (self, error, rc, _("preparing a query"));
+      return NULL;
+    }
+
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static gboolean
+read_header (FwCache  *self,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n_objects = 0;
+  int rc;
+
+  /* The first read of the schema is what tells a cache from any other
+   * file; nothing has been written yet when it fails. */
+  rc = sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM sqlite_schema", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    n_objects = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error_from_db (self, error, rc, _("reading its schema"));
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    self->schema_version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error_from_db (self, error, rc, _("reading its version"));
+
+  if (self->schema_version == 0 && n_objects > 0)
+    {
+      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_NOT_A_CACHE,
+                   _("“%s” is an SQLite database of another program, not a Fish Watch cache"),
+                   self->path);
+      return FALSE;
+    }
+
+  if (self->schema_version > fw_cache_n_migrations)
+    {
+      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_TOO_NEW,
+                   _("Cache “%s” was written by a newer Fish Watch (format %u, this version reads up to %u); update Fish Watch to open it"),
+                   self->path, self->schema_version, fw_cache_n_migrations);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+migrate (FwCache  *self,
+         GError  **error)
+{
+  while (self->schema_version < fw_cache_n_migrations)
+    {
+      guint next = self->schema_version + 1;
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %u", next);
+
+      if (!exec (self, "BEGIN IMMEDIATE", _("upgrading its format"), error))
+        return FALSE;
+
+      if (!exec (self, fw_cache_migrations[self->schema_version], _("upgrading its format"), error) ||
+          !exec (self, set_version, _("upgrading its format"), error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+
+      if (!exec (self, "COMMIT", _("upgrading its format"), error))
+        {
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+
+      self->schema_version = next;
+    }
+
+  return TRUE;
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+fw_cache_finalize (GObject *object)
+{
+  FwCache *self = FW_CACHE (object);
+
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close (self->db);
+  g_rec_mutex_clear (&self->lock);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (fw_cache_parent_class)->finalize (object);
+}
+
+static void
+fw_cache_class_init (FwCacheClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fw_cache_finalize;
+}
+
+static void
+fw_cache_init (FwCache *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
+}
+
+/**
+ * fw_cache_get_default_path:
+ *
+ * Returns: (transfer full): the cache file in the user's data directory
+ */
+char *
+fw_cache_get_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "fishwatch", "cache.sqlite", NULL);
+}
+
+guint
+fw_cache_get_latest_schema_version (void)
+{
+  return fw_cache_n_migrations;
+}
+
+/**
+ * fw_cache_open:
+ * @path: the cache file; created with its folder when missing
+ *
+ * Opens a cache and brings its format up to date. Blocks: call it from a
+ * thread, or use fw_cache_open_async().
+ *
+ * A file that is not a cache, is damaged, or was written by a newer Fish
+ * Watch gives an error that names it, and is left exactly as it was.
+ *
+ * Returns: (transfer full): the cache, or %NULL with @error set
+ */
+FwCache *
+fw_cache_open (const char    *path,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(FwCache) self = NULL;
+  g_autofree char *folder = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  self = g_object_new (FW_TYPE_CACHE, NULL);
+  self->path = g_strdup (path);
+
+  folder = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_READ_ONLY,
+                   _("Cannot create the folder “%s” for the cache: %s"),
+                   folder, g_strerror (errsv));
+      return NULL;
+    }
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error_from_db (self, error, rc, _("opening it"));
+      return NULL;
+    }
+
+  sqlite3_busy_timeout (self->db, 5000);
+
+  if (!read_header (self, error))
+    return NULL;
+
+  /* From here on the file is ours to write. FULL synchronous commits
+   * survive a power cut, which a pond-side laptop will meet. */
+  if (!exec (self,
+             "PRAGMA journal_mode = WAL;"
+             "PRAGMA synchronous = FULL;"
+             "PRAGMA foreign_keys = ON;",
+             _("setting it up"), error))
+    return NULL;
+
+  if (!migrate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  FwCache *cache = fw_cache_open (task_data, cancellable, &error);
+
+  if (cache == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, cache, g_object_unref);
+}
+
+void
+fw_cache_open_async (const char          *path,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_cache_open_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+FwCache *
+fw_cache_open_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_cache_open_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+fw_cache_get_path (FwCache *self)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  return self->path;
+}
+
+guint
+fw_cache_get_schema_version (FwCache *self)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), 0);
+
+  return self->schema_version;
+}
+
+/**
+ * fw_cache_run_in_transaction:
+ * @func: does the writes; returns %FALSE with its error set to undo them
+ *
+ * Runs @func with the cache locked inside a savepoint: everything it wrote
+ * is committed together, or nothing is. Calls nest.
+ *
+ * Returns: %TRUE when @func succeeded and its writes were committed
+ */
+gboolean
+fw_cache_run_in_transaction (FwCache                *self,
+                             FwCacheTransactionFunc  func,
+                             gpointer                user_data,
+                             GError                **error)
+{
+  GError *local_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+
+  if (!exec (self, "SAVEPOINT fw", _("starting a change"), error))
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  self->savepoint_depth++;
+  ok = func (self, user_data, &local_error);
+  self->savepoint_depth--;
+
+  if (ok)
+    ok = exec (self, "RELEASE fw", _("saving a change"), &local_error);
+
+  if (!ok)
+    {
+      /* Undo and leave the savepoint, so an outer one carries on clean. */
+      sqlite3_exec (self->db, "ROLLBACK TO fw; RELEASE fw", NULL, NULL, NULL);
+      g_propagate_error (error, local_error);
+    }
+
+  g_rec_mutex_unlock (&self->lock);
+  return ok;
+}
+
+static void
+bind_record (sqlite3_stmt *stmt,
+             FwRecord     *record)
+{
+  sqlite3_bind_text (stmt, 1, fw_record_get_uuid (record), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, fw_record_get_revision (record));
+  sqlite3_bind_int64 (stmt, 3, fw_record_get_created_at (record));
+  sqlite3_bind_int64 (stmt, 4, fw_record_get_updated_at (record));
+  sqlite3_bind_int (stmt, 5, fw_record_get_deleted (record));
+}
+
+/* Upserts are keyed by uuid: saving a record twice updates it, and its
+ * local id comes back through RETURNING. */
+static gboolean
+save_record (FwCache       *self,
+             sqlite3_stmt  *stmt,
+             FwRecord      *record,
+             const char    *doing,
+             GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return set_error_from_db (self, error, rc, doing);
+    }
+
+  fw_record_set_id (record, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+#define RECORD_COLUMNS "uuid, revision, created_at, updated_at, deleted"
+#define RECORD_UPDATE \
+  "revision = excluded.revision, updated_at = excluded.updated_at, deleted = excluded.deleted"
+
+static gboolean
+save_farm_cb (FwCache  *self,
+              gpointer  user_data,
+              GError  **error)
+{
+  FwFarm *farm = user_data;
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO farms (" RECORD_COLUMNS ", name, timezone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", name = excluded.name, timezone = excluded.timezone "
+    "RETURNING id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_record (stmt, FW_RECORD (farm));
+  sqlite3_bind_text (stmt, 6, fw_farm_get_name (farm), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, fw_farm_get_timezone (farm), -1, SQLITE_STATIC);
+
+  return save_record (self, stmt, FW_RECORD (farm), _("saving a farm"), error);
+}
+
+gboolean
+fw_cache_save_farm (FwCache  *self,
+                    FwFarm   *farm,
+                    GError  **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (FW_IS_FARM (farm), FALSE);
+
+  return fw_cache_run_in_transaction (self, save_farm_cb, farm, error);
+}
+
+static gboolean
+save_site_cb (FwCache  *self,
+              gpointer  user_data,
+              GError  **error)
+{
+  FwSite *site = user_data;
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO sites (" RECORD_COLUMNS ", farm_id, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", farm_id = excluded.farm_id, name = excluded.name "
+    "RETURNING id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_record (stmt, FW_RECORD (site));
+  sqlite3_bind_int64 (stmt, 6, fw_site_get_farm_id (site));
+  sqlite3_bind_text (stmt, 7, fw_site_get_name (site), -1, SQLITE_STATIC);
+
+  return save_record (self, stmt, FW_RECORD (site), _("saving a site"), error);
+}
+
+gboolean
+fw_cache_save_site (FwCache  *self,
+                    FwSite   *site,
+                    GError  **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (FW_IS_SITE (site), FALSE);
+
+  return fw_cache_run_in_transaction (self, save_site_cb, site, error);
+}
+
+static gboolean
+save_unit_cb (FwCache  *self,
+              gpointer  user_data,
+              GError  **error)
+{
+  FwUnit *unit = user_data;
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO units (" RECORD_COLUMNS ", site_id, name, kind, area_m2, volume_m3, species) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", site_id = excluded.site_id, "
+    "name = excluded.name, kind = excluded.kind, area_m2 = excluded.area_m2, "
+    "volume_m3 = excluded.volume_m3, species = excluded.species "
+    "RETURNING id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_record (stmt, FW_RECORD (unit));
+  sqlite3_bind_int64 (stmt, 6, fw_unit_get_site_id (unit));
+  sqlite3_bind_text (stmt, 7, fw_unit_get_name (unit), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, fw_unit_kind_to_id (fw_unit_get_kind (unit)), -1, SQLITE_STATIC);
+  sqlite3_bind_double (stmt, 9, fw_unit_get_area (unit));
+  sqlite3_bind_double (stmt, 10, fw_unit_get_volume (unit));
+  sqlite3_bind_text (stmt, 11, fw_unit_get_species (unit) ?: "", -1, SQLITE_STATIC);
+
+  return save_record (self, stmt, FW_RECORD (unit), _("saving a unit"), error);
+}
+
+gboolean
+fw_cache_save_unit (FwCache  *self,
+                    FwUnit   *unit,
+                    GError  **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (FW_IS_UNIT (unit), FALSE);
+
+  return fw_cache_run_in_transaction (self, save_unit_cb, unit, error);
+}
+
+static gboolean
+save_sensor_cb (FwCache  *self,
+                gpointer  user_data,
+                GError  **error)
+{
+  FwSensor *sensor = user_data;
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO sensors (" RECORD_COLUMNS ", unit_id, parameter, unit_of_measure, interval_s) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", unit_id = excluded.unit_id, "
+    "parameter = excluded.parameter, unit_of_measure = excluded.unit_of_measure, "
+    "interval_s = excluded.interval_s "
+    "RETURNING id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_record (stmt, FW_RECORD (sensor));
+  sqlite3_bind_int64 (stmt, 6, fw_sensor_get_unit_id (sensor));
+  sqlite3_bind_text (stmt, 7, fw_parameter_to_id (fw_sensor_get_parameter (sensor)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, fw_sensor_get_unit_of_measure (sensor), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, fw_sensor_get_interval (sensor));
+
+  return save_record (self, stmt, FW_RECORD (sensor), _("saving a sensor"), error);
+}
+
+gboolean
+fw_cache_save_sensor (FwCache   *self,
+                      FwSensor  *sensor,
+                      GError   **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (FW_IS_SENSOR (sensor), FALSE);
+
+  return fw_cache_run_in_transaction (self, save_sensor_cb, sensor, error);
+}
+
+typedef struct
+{
+  gint64           sensor_id;
+  const FwReading *readings;
+  gsize            n_readings;
+} InsertReadings;
+
+static gboolean
+insert_readings_cb (FwCache  *self,
+                    gpointer  user_data,
+                    GError  **error)
+{
+  InsertReadings *insert = user_data;
+  sqlite3_stmt *stmt;
+
+  /* A reading delivered twice is the same reading: the later copy wins,
+   * so a re-sent batch changes nothing. */
+  stmt = prepare (self,
+                  "INSERT INTO readings (sensor_id, t, value) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (sensor_id, t) DO UPDATE SET value = excluded.value",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, insert->sensor_id);
+
+  for (gsize i = 0; i < insert->n_readings; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 2, insert->readings[i].time);
+      sqlite3_bind_double (stmt, 3, insert->readings[i].value);
+
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        return set_error_from_db (self, error, rc, _("saving readings"));
+    }
+
+  return TRUE;
+}
+
+/**
+ * fw_cache_insert_readings:
+ * @readings: (array length=n_readings): the readings, in any order
+ *
+ * Adds readings of one sensor in one transaction: all of them, or, on any
+ * error, none. A value that is not a finite number is refused before
+ * anything is written.
+ */
+gboolean
+fw_cache_insert_readings (FwCache          *self,
+                          gint64            sensor_id,
+                          const FwReading  *readings,
+                          gsize             n_readings,
+                          GError          **error)
+{
+  InsertReadings insert = { sensor_id, readings, n_readings };
+
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (readings != NULL || n_readings == 0, FALSE);
+
+  for (gsize i = 0; i < n_readings; i++)
+    {
+      if (!isfinite (readings[i].value))
+        {
+          g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_INVALID,
+                       _("Reading %" G_GSIZE_FORMAT " of sensor %" G_GINT64_FORMAT
+                         " at %" G_GINT64_FORMAT " is not a number; no reading was saved"),
+                       i, sensor_id, readings[i].time);
+          return FALSE;
+        }
+    }
+
+  return fw_cache_run_in_transaction (self, insert_readings_cb, &insert, error);
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+static FwFarm *
+farm_from_row (sqlite3_stmt *stmt)
+{
+  return g_object_new (FW_TYPE_FARM,
+                       "id", sqlite3_column_int64 (stmt, 0),
+                       "uuid", column_text (stmt, 1),
+                       "revision", sqlite3_column_int64 (stmt, 2),
+                       "created-at", sqlite3_column_int64 (stmt, 3),
+                       "updated-at", sqlite3_column_int64 (stmt, 4),
+                       "name", column_text (stmt, 5),
+                       "timezone", column_text (stmt, 6),
+                       NULL);
+}
+
+#define FARM_SELECT \
+  "SELECT id, uuid, revision, created_at, updated_at, name, timezone FROM farms "
+
+static int
+compare_farm_names (gconstpointer a,
+                    gconstpointer b)
+{
+  FwFarm *fa = *(FwFarm **) a;
+  FwFarm *fb = *(FwFarm **) b;
+
+  return g_utf8_collate (fw_farm_get_name (fa), fw_farm_get_name (fb));
+}
+
+/**
+ * fw_cache_list_farms:
+ *
+ * Returns: (transfer container) (element-type FwFarm): the farms, by name
+ */
+GPtrArray *
+fw_cache_list_farms (FwCache  *self,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) farms = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self, FARM_SELECT "WHERE deleted = 0", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (farms, farm_from_row (stmt));
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("listing farms"));
+      return NULL;
+    }
+
+  g_ptr_array_sort (farms, compare_farm_names);
+  return g_steal_pointer (&farms);
+}
+
+/**
+ * fw_cache_lookup_farm:
+ * @uuid: the farm's uuid
+ *
+ * Returns: (transfer full): the farm, or %NULL with %FW_CACHE_ERROR_NOT_FOUND
+ */
+FwFarm *
+fw_cache_lookup_farm (FwCache     *self,
+                      const char  *uuid,
+                      GError     **error)
+{
+  FwFarm *farm = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self, FARM_SELECT "WHERE uuid = ?1 AND deleted = 0", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    farm = farm_from_row (stmt);
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc == SQLITE_DONE)
+    g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_NOT_FOUND,
+                 _("No farm with id “%s” in cache “%s”"), uuid, self->path);
+  else if (rc != SQLITE_ROW)
+    set_error_from_db (self, error, rc, _("looking up a farm"));
+
+  return farm;
+}
+
+/**
+ * fw_cache_list_sites:
+ *
+ * Returns: (transfer container) (element-type FwSite): the farm's sites
+ */
+GPtrArray *
+fw_cache_list_sites (FwCache  *self,
+                     gint64    farm_id,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) sites = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self,
+                  "SELECT id, uuid, revision, created_at, updated_at, farm_id, name "
+                  "FROM sites WHERE farm_id = ?1 AND deleted = 0 ORDER BY name",
+                  error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, farm_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (sites,
+                     g_object_new (FW_TYPE_SITE,
+                                   "id", sqlite3_column_int64 (stmt, 0),
+                                   "uuid", column_text (stmt, 1),
+                                   "revision", sqlite3_column_int64 (stmt, 2),
+                                   "created-at", sqlite3_column_int64 (stmt, 3),
+                                   "updated-at", sqlite3_column_int64 (stmt, 4),
+                                   "farm-id", sqlite3_column_int64 (stmt, 5),
+                                   "name", column_text (stmt, 6),
+                                   NULL));
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("listing sites"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&sites);
+}
+
+static gboolean
+load_latest (FwCache   *self,
+             FwSensor  *sensor,
+             FwTime     now,
+             GError   **error)
+{
+  g_autoptr(GArray) recent = NULL;
+  FwReading latest;
+  FwTime window;
+
+  if (!fw_cache_get_latest_reading (self, fw_record_get_id (FW_RECORD (sensor)), &latest, error))
+    return FALSE;
+
+  if (latest.time == 0)
+    {
+      fw_sensor_set_latest (sensor, 0, NAN, NAN, now);
+      return TRUE;
+    }
+
+  window = MAX (TREND_WINDOW, 6 * (FwTime) fw_sensor_get_interval (sensor));
+  recent = fw_cache_get_readings (self, fw_record_get_id (FW_RECORD (sensor)),
+                                  latest.time - window, latest.time + 1, error);
+  if (recent == NULL)
+    return FALSE;
+
+  fw_sensor_set_latest (sensor, latest.time, latest.value,
+                        fw_readings_slope_per_hour ((FwReading *) recent->data, recent->len),
+                        now);
+  return TRUE;
+}
+
+/**
+ * fw_cache_list_sensors:
+ * @now: the time against which silence is judged
+ *
+ * Returns: (transfer container) (element-type FwSensor): the unit's sensors
+ *   with their latest reading and trend, in catalogue order of parameter
+ */
+GPtrArray *
+fw_cache_list_sensors (FwCache  *self,
+                       gint64    unit_id,
+                       FwTime    now,
+                       GError  **error)
+{
+  g_autoptr(GPtrArray) sensors = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self,
+                  "SELECT id, uuid, revision, created_at, updated_at, unit_id, "
+                  "parameter, unit_of_measure, interval_s "
+                  "FROM sensors WHERE unit_id = ?1 AND deleted = 0 ORDER BY id",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+
+  sqlite3_bind_int64 (stmt, 1, unit_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FwParameter parameter;
+
+      /* A parameter from a newer server is kept in the cache but not
+       * shown until this version knows how to read it. */
+      if (!fw_parameter_from_id (column_text (stmt, 6), &parameter))
+        continue;
+
+      g_ptr_array_add (sensors,
+                       g_object_new (FW_TYPE_SENSOR,
+                                     "id", sqlite3_column_int64 (stmt, 0),
+                                     "uuid", column_text (stmt, 1),
+                                     "revision", sqlite3_column_int64 (stmt, 2),
+                                     "created-at", sqlite3_column_int64 (stmt, 3),
+                                     "updated-at", sqlite3_column_int64 (stmt, 4),
+                                     "unit-id", sqlite3_column_int64 (stmt, 5),
+                                     "parameter", parameter,
+                                     "unit-of-measure", column_text (stmt, 7),
+                                     "interval", (guint) sqlite3_column_int64 (stmt, 8),
+                                     NULL));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("listing sensors"));
+      goto failed;
+    }
+
+  for (guint i = 0; i < sensors->len; i++)
+    {
+      if (!load_latest (self, g_ptr_array_index (sensors, i), now, error))
+        goto failed;
+    }
+
+  g_rec_mutex_unlock (&self->lock);
+  return g_steal_pointer (&sensors);
+
+failed:
+  g_rec_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+typedef struct
+{
+  FwUnit *unit;
+  char   *key;
+} SortableUnit;
+
+static int
+compare_sortable_units (gconstpointer a,
+                        gconstpointer b)
+{
+  return strcmp (((const SortableUnit *) a)->key, ((const SortableUnit *) b)->key);
+}
+
+/* "Pond 2" before "Pond 10": filename collation sorts numbers as numbers. */
+static void
+sort_units (GPtrArray *units)
+{
+  g_autoptr(GArray) sortable = g_array_sized_new (FALSE, FALSE, sizeof (SortableUnit), units->len);
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      FwUnit *unit = g_ptr_array_index (units, i);
+      g_autofree char *joined = g_strconcat (fw_unit_get_site_name (unit), "\x01",
+                                             fw_unit_get_name (unit), NULL);
+      SortableUnit entry = { unit, g_utf8_collate_key_for_filename (joined, -1) };
+
+      g_array_append_val (sortable, entry);
+    }
+
+  g_array_sort (sortable, compare_sortable_units);
+
+  for (guint i = 0; i < sortable->len; i++)
+    {
+      SortableUnit *entry = &g_array_index (sortable, SortableUnit, i);
+
+      units->pdata[i] = entry->unit;
+      g_free (entry->key);
+    }
+}
+
+static void
+summarise_unit (FwUnit    *unit,
+                GPtrArray *sensors)
+{
+  FwStatus status = sensors->len > 0 ? FW_STATUS_OK : FW_STATUS_NO_DATA;
+  FwSensor *key = NULL;
+
+  for (guint i = 0; i < sensors->len; i++)
+    {
+      FwSensor *sensor = g_ptr_array_index (sensors, i);
+
+      status = fw_status_worst (status, fw_sensor_get_status (sensor));
+
+      if (key == NULL || fw_sensor_get_parameter (sensor) == FW_PARAMETER_DISSOLVED_OXYGEN)
+        {
+          if (key == NULL || fw_sensor_get_parameter (key) != FW_PARAMETER_DISSOLVED_OXYGEN)
+            key = sensor;
+        }
+    }
+
+  if (key != NULL)
+    fw_unit_set_summary (unit, status,
+                         fw_sensor_get_parameter (key),
+                         fw_sensor_get_latest_time (key),
+                         fw_sensor_get_latest_value (key));
+  else
+    fw_unit_set_summary (unit, status, FW_PARAMETER_DISSOLVED_OXYGEN, 0, NAN);
+}
+
+/**
+ * fw_cache_list_units:
+ * @farm_id: the farm's local id
+ * @now: the time against which silence is judged
+ *
+ * Returns: (transfer container) (element-type FwUnit): the farm's units,
+ *   by site then by name, each with the summary of its sensors
+ */
+GPtrArray *
+fw_cache_list_units (FwCache  *self,
+                     gint64    farm_id,
+                     FwTime    now,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self,
+                  "SELECT u.id, u.uuid, u.revision, u.created_at, u.updated_at, u.site_id, "
+                  "s.name, u.name, u.kind, u.area_m2, u.volume_m3, u.species "
+                  "FROM units u JOIN sites s ON s.id = u.site_id "
+                  "WHERE s.farm_id = ?1 AND u.deleted = 0 AND s.deleted = 0",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+
+  sqlite3_bind_int64 (stmt, 1, farm_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FwUnitKind kind = FW_UNIT_KIND_POND;
+
+      fw_unit_kind_from_id (column_text (stmt, 8), &kind);
+      g_ptr_array_add (units,
+                       g_object_new (FW_TYPE_UNIT,
+                                     "id", sqlite3_column_int64 (stmt, 0),
+                                     "uuid", column_text (stmt, 1),
+                                     "revision", sqlite3_column_int64 (stmt, 2),
+                                     "created-at", sqlite3_column_int64 (stmt, 3),
+                                     "updated-at", sqlite3_column_int64 (stmt, 4),
+                                     "site-id", sqlite3_column_int64 (stmt, 5),
+                                     "site-name", column_text (stmt, 6),
+                                     "name", column_text (stmt, 7),
+                                     "kind", kind,
+                                     "area", sqlite3_column_double (stmt, 9),
+                                     "volume", sqlite3_column_double (stmt, 10),
+                                     "species", column_text (stmt, 11),
+                                     NULL));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("listing units"));
+      goto failed;
+    }
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      FwUnit *unit = g_ptr_array_index (units, i);
+      g_autoptr(GPtrArray) sensors = NULL;
+
+      sensors = fw_cache_list_sensors (self, fw_record_get_id (FW_RECORD (unit)), now, error);
+      if (sensors == NULL)
+        goto failed;
+
+      summarise_unit (unit, sensors);
+    }
+
+  g_rec_mutex_unlock (&self->lock);
+
+  sort_units (units);
+  return g_steal_pointer (&units);
+
+failed:
+  g_rec_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+/**
+ * fw_cache_get_readings:
+ * @from: the first second included
+ * @to: the first second excluded
+ *
+ * Returns: (transfer full) (element-type FwReading): the sensor's readings
+ *   in [@from, @to), oldest first; empty for an unknown sensor or an empty
+ *   range
+ */
+GArray *
+fw_cache_get_readings (FwCache  *self,
+                       gint64    sensor_id,
+                       FwTime    from,
+                       FwTime    to,
+                       GError  **error)
+{
+  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (FwReading));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  if (to <= from)
+    return g_steal_pointer (&readings);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self,
+                  "SELECT t, value FROM readings "
+                  "WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
+                  error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, sensor_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FwReading reading = {
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_double (stmt, 1),
+      };
+
+      g_array_append_val (readings, reading);
+    }
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("reading sensor history"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&readings);
+}
+
+/**
+ * fw_cache_get_latest_reading:
+ * @reading: (out): the latest reading; its time is 0 when there is none
+ *
+ * Returns: %FALSE only on a database error
+ */
+gboolean
+fw_cache_get_latest_reading (FwCache    *self,
+                             gint64      sensor_id,
+                             FwReading  *reading,
+                             GError    **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (reading != NULL, FALSE);
+
+  reading->time = 0;
+  reading->value = NAN;
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self,
+                  "SELECT t, value FROM readings WHERE sensor_id = ?1 ORDER BY t DESC LIMIT 1",
+                  error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, sensor_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      reading->time = sqlite3_column_int64 (stmt, 0);
+      reading->value = sqlite3_column_double (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_error_from_db (self, error, rc, _("reading the latest value"));
+
+  return TRUE;
+}
+
+/**
+ * fw_cache_count_readings:
+ *
+ * Returns: the number of readings of all sensors, or -1 on error
+ */
+gint64
+fw_cache_count_readings (FwCache  *self,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 count = -1;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), -1);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self, "SELECT count(*) FROM readings", error);
+  if (stmt != NULL)
+    {
+      int rc = sqlite3_step (stmt);
+
+      if (rc == SQLITE_ROW)
+        count = sqlite3_column_int64 (stmt, 0);
+      else
+        set_error_from_db (self, error, rc, _("counting readings"));
+      sqlite3_reset (stmt);
+    }
+
+  g_rec_mutex_unlock (&self->lock);
+  return count;
+}
+
+typedef enum
+{
+  LIST_FARMS,
+  LIST_UNITS,
+  LIST_SENSORS,
+} ListKind;
+
+typedef struct
+{
+  ListKind kind;
+  gint64   id;
+  FwTime   now;
+} ListQuery;
+
+static void
+list_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  FwCache *self = source_object;
+  ListQuery *query = task_data;
+  GError *error = NULL;
+  GPtrArray *result = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  switch (query->kind)
+    {
+    case LIST_FARMS:
+      result = fw_cache_list_farms (self, &error);
+      break;
+
+    case LIST_UNITS:
+      result = fw_cache_list_units (self, query->id, query->now, &error);
+      break;
+
+    case LIST_SENSORS:
+      result = fw_cache_list_sensors (self, query->id, query->now, &error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+run_list_async (FwCache             *self,
+                ListKind             kind,
+                gint64               id,
+                FwTime               now,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ListQuery *query = g_new0 (ListQuery, 1);
+
+  query->kind = kind;
+  query->id = id;
+  query->now = now;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_cache_list_finish);
+  g_task_set_task_data (task, query, g_free);
+  g_task_run_in_thread (task, list_thread);
+}
+
+void
+fw_cache_list_farms_async (FwCache             *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (FW_IS_CACHE (self));
+
+  run_list_async (self, LIST_FARMS, 0, 0, cancellable, callback, user_data);
+}
+
+void
+fw_cache_list_units_async (FwCache             *self,
+                           gint64               farm_id,
+                           FwTime               now,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (FW_IS_CACHE (self));
+
+  run_list_async (self, LIST_UNITS, farm_id, now, cancellable, callback, user_data);
+}
+
+void
+fw_cache_list_sensors_async (FwCache             *self,
+                             gint64               unit_id,
+                             FwTime               now,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (FW_IS_CACHE (self));
+
+  run_list_async (self, LIST_SENSORS, unit_id, now, cancellable, callback, user_data);
+}
+
+/**
+ * fw_cache_list_finish:
+ *
+ * Completes any of the fw_cache_list_*_async() calls.
+ *
+ * Returns: (transfer container): the records, or %NULL with @error set
+ */
+GPtrArray *
+fw_cache_list_finish (FwCache       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_cache_list_finish, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

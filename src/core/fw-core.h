@@ -1,0 +1,20 @@
+/* fw-core.h — the core library in one include
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "fw-types.h"
+#include "fw-enums.h"
+#include "fw-parameter.h"
+#include "fw-reading.h"
+#include "fw-record.h"
+#include "fw-farm.h"
+#include "fw-site.h"
+#include "fw-unit.h"
+#include "fw-sensor.h"
+#include "fw-cache.h"
+#include "fw-demo.h"
+#include "fw-format.h"

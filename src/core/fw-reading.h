@@ -1,0 +1,27 @@
+/* fw-reading.h — one sensor value at one time, and what a run of them says
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "fw-types.h"
+#include "fw-parameter.h"
+
+G_BEGIN_DECLS
+
+struct _FwReading
+{
+  FwTime time;
+  double value;
+};
+
+double  fw_readings_slope_per_hour (const FwReading *readings,
+                                    gsize            n_readings);
+FwTrend fw_trend_from_slope        (FwParameter      parameter,
+                                    double           slope_per_hour);
+
+G_END_DECLS
