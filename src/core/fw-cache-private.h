@@ -15,3 +15,14 @@ extern const char * const fw_cache_migrations[];
 extern const guint fw_cache_n_migrations;
 
 G_END_DECLS
+
+#include "fw-cache.h"
+
+G_BEGIN_DECLS
+
+/* Caps the file at @pages pages for this connection, so that tests can
+ * meet a full disk without filling one. */
+void fw_cache_set_page_limit (FwCache *self,
+                              guint    pages);
+
+G_END_DECLS

@@ -393,6 +393,19 @@ fw_cache_get_schema_version (FwCache *self)
   return self->schema_version;
 }
 
+void
+fw_cache_set_page_limit (FwCache *self,
+                         guint    pages)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %u", pages);
+
+  g_return_if_fail (FW_IS_CACHE (self));
+
+  g_rec_mutex_lock (&self->lock);
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  g_rec_mutex_unlock (&self->lock);
+}
+
 /**
  * fw_cache_run_in_transaction:
  * @func: does the writes; returns %FALSE with its error set to undo them
@@ -984,7 +997,8 @@ compare_sortable_units (gconstpointer a,
   return strcmp (((const SortableUnit *) a)->key, ((const SortableUnit *) b)->key);
 }
 
-/* "Pond 2" before "Pond 10": filename collation sorts numbers as numbers. */
+/* "Pond 2" before "Pond 10": filename collation sorts numbers as numbers,
+ * and case-folding first keeps "pond 3" between them. */
 static void
 sort_units (GPtrArray *units)
 {
@@ -995,7 +1009,8 @@ sort_units (GPtrArray *units)
       FwUnit *unit = g_ptr_array_index (units, i);
       g_autofree char *joined = g_strconcat (fw_unit_get_site_name (unit), "\x01",
                                              fw_unit_get_name (unit), NULL);
-      SortableUnit entry = { unit, g_utf8_collate_key_for_filename (joined, -1) };
+      g_autofree char *folded = g_utf8_casefold (joined, -1);
+      SortableUnit entry = { unit, g_utf8_collate_key_for_filename (folded, -1) };
 
       g_array_append_val (sortable, entry);
     }

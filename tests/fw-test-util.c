@@ -1,0 +1,65 @@
+/* fw-test-util.c
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gstdio.h>
+
+#include "fw-test-util.h"
+
+/* Returns: (transfer full): a new empty folder, removed by the caller */
+char *
+fw_test_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_dir_make_tmp ("fishwatch-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return path;
+}
+
+void
+fw_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) &&
+      (dir = g_dir_open (path, 0, NULL)) != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          fw_test_remove_tree (child);
+        }
+    }
+
+  g_remove (path);
+}
+
+/* Returns: (transfer full): the SHA-256 of the file, to prove it untouched */
+char *
+fw_test_file_checksum (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+void
+fw_test_init (int    *argc,
+              char ***argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+}
