@@ -73,6 +73,10 @@ fw_format_slope (FwParameter parameter,
   if (!isfinite (slope_per_hour))
     return g_strdup (_("No trend yet"));
 
+  /* "+0.0" rather than "-0.0" for a change too small to show. */
+  if (fabs (slope_per_hour) < 0.5 * pow (10, -info->digits))
+    slope_per_hour = 0.0;
+
   number = g_strdup_printf ("%+.*f", info->digits, slope_per_hour);
 
   if (*info->unit == '\0')
@@ -81,6 +85,40 @@ fw_format_slope (FwParameter parameter,
 
   /* TRANSLATORS: a change with its unit, such as "+0.4 mg/L per hour" */
   return g_strdup_printf (_("%s %s per hour"), number, info->unit);
+}
+
+/**
+ * fw_format_area:
+ *
+ * Returns: (transfer full): hectares for ponds, square metres for tanks
+ */
+char *
+fw_format_area (double square_metres)
+{
+  if (!(square_metres > 0))
+    return g_strdup (_("Not recorded"));
+
+  if (square_metres >= 10000)
+    /* TRANSLATORS: an area in hectares */
+    return g_strdup_printf (_("%.1f ha"), square_metres / 10000);
+
+  /* TRANSLATORS: an area in square metres */
+  return g_strdup_printf (_("%.1f m²"), square_metres);
+}
+
+/**
+ * fw_format_volume:
+ *
+ * Returns: (transfer full): the volume in cubic metres, whole above 100
+ */
+char *
+fw_format_volume (double cubic_metres)
+{
+  if (!(cubic_metres > 0))
+    return g_strdup (_("Not recorded"));
+
+  /* TRANSLATORS: a volume in cubic metres */
+  return g_strdup_printf (_("%.*f m³"), cubic_metres >= 100 ? 0 : 1, cubic_metres);
 }
 
 /**

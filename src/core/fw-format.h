@@ -19,6 +19,8 @@ char *fw_format_value_with_unit (FwParameter  parameter,
                                  double       value);
 char *fw_format_slope           (FwParameter  parameter,
                                  double       slope_per_hour);
+char *fw_format_area            (double       square_metres);
+char *fw_format_volume          (double       cubic_metres);
 char *fw_format_age             (FwTime       then,
                                  FwTime       now);
 

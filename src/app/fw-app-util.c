@@ -1,0 +1,58 @@
+/* fw-app-util.c
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fw-app-util.h"
+
+/* The status becomes one CSS class on @widget ("ok", "warning", …), so that
+ * the colours live in style.css and follow the theme. */
+void
+fw_widget_set_status_class (GtkWidget *widget,
+                            FwStatus   status)
+{
+  static const FwStatus all[] = {
+    FW_STATUS_OK, FW_STATUS_NO_DATA, FW_STATUS_SILENT, FW_STATUS_WARNING, FW_STATUS_CRITICAL,
+  };
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    gtk_widget_remove_css_class (widget, fw_status_to_string (all[i]));
+
+  gtk_widget_add_css_class (widget, fw_status_to_string (status));
+}
+
+/**
+ * fw_format_local_time:
+ * @timezone: (nullable): the farm's zone; the user's when %NULL
+ *
+ * Returns: (transfer full): such as "27 November, 14:05 CST"
+ */
+char *
+fw_format_local_time (FwTime     time,
+                      GTimeZone *timezone)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (time);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("—");
+
+  local = timezone != NULL ? g_date_time_to_timezone (utc, timezone) : g_date_time_to_local (utc);
+
+  /* TRANSLATORS: a reading's date and time, see the strftime() manual; %Z
+   * is the farm's time zone, which may not be the user's. */
+  return g_date_time_format (local, _("%e %B, %H:%M %Z"));
+}
+
+FwTime
+fw_now (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}

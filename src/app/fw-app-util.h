@@ -1,0 +1,21 @@
+/* fw-app-util.h — small helpers shared by the app's widgets
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fw-core.h"
+
+G_BEGIN_DECLS
+
+void  fw_widget_set_status_class (GtkWidget  *widget,
+                                  FwStatus    status);
+char *fw_format_local_time       (FwTime      time,
+                                  GTimeZone  *timezone);
+FwTime fw_now                    (void);
+
+G_END_DECLS

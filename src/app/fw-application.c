@@ -1,0 +1,238 @@
+/* fw-application.c — the Fish Watch application
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application opens the cache once, off the main thread, and hands it
+ * to every window. AdwApplication loads style.css and the shortcuts window
+ * from the resource base path by itself.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fw-application.h"
+#include "fw-window.h"
+
+struct _FwApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *cache_path;
+  gboolean        demo;
+  FwCache        *cache;
+  GError         *cache_error;
+  gboolean        opening;
+};
+
+G_DEFINE_FINAL_TYPE (FwApplication, fw_application, ADW_TYPE_APPLICATION)
+
+static void
+hand_cache_to_window (FwApplication *self,
+                      FwWindow      *window)
+{
+  if (self->cache != NULL)
+    fw_window_set_cache (window, self->cache, self->demo);
+  else if (self->cache_error != NULL)
+    fw_window_show_error (window, self->cache_error);
+}
+
+static void
+on_cache_opened_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FwApplication) self = user_data;
+
+  self->opening = FALSE;
+  self->cache = fw_cache_open_finish (result, &self->cache_error);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (FW_IS_WINDOW (l->data))
+        hand_cache_to_window (self, l->data);
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+fw_application_activate (GApplication *application)
+{
+  FwApplication *self = FW_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (fw_window_new (GTK_APPLICATION (self)));
+      hand_cache_to_window (self, FW_WINDOW (window));
+    }
+
+  gtk_window_present (window);
+
+  if (self->cache == NULL && self->cache_error == NULL && !self->opening)
+    {
+      g_autofree char *path = NULL;
+
+      if (self->cache_path != NULL)
+        path = g_strdup (self->cache_path);
+      else if (self->demo)
+        /* The demo farm never mixes with a real farm's cache. */
+        path = g_build_filename (g_get_user_data_dir (), "fishwatch", "demo.sqlite", NULL);
+      else
+        path = fw_cache_get_default_path ();
+
+      self->opening = TRUE;
+      g_application_hold (application);
+      fw_cache_open_async (path, NULL, on_cache_opened_cb, g_object_ref (self));
+    }
+}
+
+static int
+fw_application_handle_local_options (GApplication *application,
+                                     GVariantDict *options)
+{
+  FwApplication *self = FW_APPLICATION (application);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("fishwatch %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "cache", "^ay", &self->cache_path);
+  self->demo = g_variant_dict_contains (options, "demo");
+
+  /* A window on another cache is another instance, not a second window of
+   * the one already running. */
+  if (self->cache_path != NULL || self->demo)
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
+  return -1;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  FwApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Fish Watch Team", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "application-icon", BASE_ID,
+                        "application-name", _("Fish Watch"),
+                        "developer-name", _("The Fish Watch Team"),
+                        "version", PACKAGE_VERSION,
+                        "website", "https://gitlab.com/fishwatch/fishwatch",
+                        "issue-url", "https://gitlab.com/fishwatch/fishwatch/-/issues",
+                        "copyright", "© 2026 The Fish Watch Team",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "developers", developers,
+                        /* TRANSLATORS: put your name here to be credited */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GApplication *application = user_data;
+
+  /* Closing each window first lets it save its size. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL;)
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_close (window);
+    }
+
+  g_application_quit (application);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+fw_application_startup (GApplication *application)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *reload_accels[] = { "F5", NULL };
+
+  G_APPLICATION_CLASS (fw_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application),
+                                   app_actions, G_N_ELEMENTS (app_actions),
+                                   application);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "win.reload", reload_accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+fw_application_finalize (GObject *object)
+{
+  FwApplication *self = FW_APPLICATION (object);
+
+  g_clear_object (&self->cache);
+  g_clear_error (&self->cache_error);
+  g_clear_pointer (&self->cache_path, g_free);
+
+  G_OBJECT_CLASS (fw_application_parent_class)->finalize (object);
+}
+
+static void
+fw_application_class_init (FwApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = fw_application_finalize;
+  app_class->activate = fw_application_activate;
+  app_class->startup = fw_application_startup;
+  app_class->handle_local_options = fw_application_handle_local_options;
+}
+
+static void
+fw_application_init (FwApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "cache", 'c', 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Use FILE as the local cache instead of the one in your data folder"), N_("FILE") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open the demo farm, creating it on first use"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+FwApplication *
+fw_application_new (void)
+{
+  /* One resource path for every profile: the shortcuts window, styles and
+   * icons do not depend on the app id. */
+  return g_object_new (FW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_PATH,
+                       NULL);
+}

@@ -1,0 +1,412 @@
+/* fw-unit-page.c — one unit: a tile per sensor, and what the unit is
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The page owns a list of the unit's sensors that the flow box shows.
+ * Reloading updates the sensors in place when the set is the same, so that
+ * focus and scroll position survive the refresh every minute.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "fw-app-util.h"
+#include "fw-sensor-tile.h"
+#include "fw-unit-page.h"
+
+struct _FwUnitPage
+{
+  GtkBox          parent_instance;
+
+  FwCache        *cache;
+  FwUnit         *unit;
+  GTimeZone      *timezone;
+  GListStore     *sensors;
+  GCancellable   *cancellable;
+  gboolean        folded;
+  gboolean        loading;
+
+  AdwWindowTitle *title;
+  GtkStack       *stack;
+  GtkSpinner     *spinner;
+  GtkFlowBox     *tiles;
+  GtkLabel       *kind_value;
+  GtkLabel       *species_value;
+  GtkLabel       *area_value;
+  GtkLabel       *volume_value;
+  AdwStatusPage  *error_page;
+};
+
+G_DEFINE_FINAL_TYPE (FwUnitPage, fw_unit_page, GTK_TYPE_BOX)
+
+enum {
+  PROP_0,
+  PROP_FOLDED,
+  PROP_UNIT,
+  PROP_LOADING,
+  N_PROPS
+};
+
+enum {
+  GO_BACK,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static GtkWidget *
+create_tile_cb (gpointer item,
+                gpointer user_data)
+{
+  FwUnitPage *self = user_data;
+
+  return fw_sensor_tile_new (item, self->timezone);
+}
+
+static void
+set_loading (FwUnitPage *self,
+             gboolean    loading)
+{
+  if (self->loading == loading)
+    return;
+
+  self->loading = loading;
+  gtk_spinner_set_spinning (self->spinner, loading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static gboolean
+same_sensors (GListModel *model,
+              GPtrArray  *sensors)
+{
+  if (g_list_model_get_n_items (model) != sensors->len)
+    return FALSE;
+
+  for (guint i = 0; i < sensors->len; i++)
+    {
+      g_autoptr(FwRecord) current = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (fw_record_get_uuid (current),
+                     fw_record_get_uuid (g_ptr_array_index (sensors, i))) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+refresh_tiles (FwUnitPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *tile = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      fw_sensor_tile_refresh (FW_SENSOR_TILE (tile));
+    }
+}
+
+static void
+on_sensors_loaded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(FwUnitPage) self = user_data;
+  g_autoptr(GPtrArray) sensors = NULL;
+  g_autoptr(GError) error = NULL;
+  FwTime now = fw_now ();
+
+  sensors = fw_cache_list_finish (FW_CACHE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_loading (self, FALSE);
+
+  if (sensors == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+
+  if (same_sensors (G_LIST_MODEL (self->sensors), sensors))
+    {
+      for (guint i = 0; i < sensors->len; i++)
+        {
+          g_autoptr(FwSensor) current = g_list_model_get_item (G_LIST_MODEL (self->sensors), i);
+          FwSensor *fresh = g_ptr_array_index (sensors, i);
+
+          fw_sensor_set_latest (current,
+                                fw_sensor_get_latest_time (fresh),
+                                fw_sensor_get_latest_value (fresh),
+                                fw_sensor_get_slope (fresh),
+                                now);
+        }
+      refresh_tiles (self);
+    }
+  else
+    {
+      g_list_store_splice (self->sensors, 0, g_list_model_get_n_items (G_LIST_MODEL (self->sensors)),
+                           sensors->pdata, sensors->len);
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, sensors->len > 0 ? "sensors" : "empty");
+}
+
+static void
+load_sensors (FwUnitPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->cache == NULL || self->unit == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  set_loading (self, TRUE);
+  fw_cache_list_sensors_async (self->cache,
+                               fw_record_get_id (FW_RECORD (self->unit)),
+                               fw_now (),
+                               self->cancellable,
+                               on_sensors_loaded_cb,
+                               g_object_ref (self));
+}
+
+static void
+show_unit_details (FwUnitPage *self)
+{
+  g_autofree char *subtitle = NULL;
+  g_autofree char *area = fw_format_area (fw_unit_get_area (self->unit));
+  g_autofree char *volume = fw_format_volume (fw_unit_get_volume (self->unit));
+  const char *kind = fw_unit_kind_get_label (fw_unit_get_kind (self->unit));
+  const char *species = fw_species_get_label (fw_unit_get_species (self->unit));
+
+  /* TRANSLATORS: under a unit's name: its site and kind, e.g. "North Ponds · Pond" */
+  subtitle = g_strdup_printf (_("%s · %s"), fw_unit_get_site_name (self->unit), kind);
+
+  adw_window_title_set_title (self->title, fw_unit_get_name (self->unit));
+  adw_window_title_set_subtitle (self->title, subtitle);
+  gtk_label_set_label (self->kind_value, kind);
+  gtk_label_set_label (self->species_value, *species ? species : _("Not recorded"));
+  gtk_label_set_label (self->area_value, area);
+  gtk_label_set_label (self->volume_value, volume);
+}
+
+/**
+ * fw_unit_page_show_unit:
+ * @timezone: (nullable): the farm's zone, in which times are shown
+ *
+ * Shows @unit and loads its sensors off the main thread.
+ */
+void
+fw_unit_page_show_unit (FwUnitPage *self,
+                        FwCache    *cache,
+                        FwUnit     *unit,
+                        GTimeZone  *timezone)
+{
+  gboolean same_unit;
+
+  g_return_if_fail (FW_IS_UNIT_PAGE (self));
+  g_return_if_fail (FW_IS_CACHE (cache));
+  g_return_if_fail (FW_IS_UNIT (unit));
+
+  same_unit = self->unit != NULL &&
+              g_str_equal (fw_record_get_uuid (FW_RECORD (self->unit)), fw_record_get_uuid (FW_RECORD (unit)));
+
+  g_set_object (&self->cache, cache);
+  if (g_set_object (&self->unit, unit))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNIT]);
+
+  if (!same_unit)
+    {
+      /* Tiles keep the zone they were made with: start them afresh. */
+      g_clear_pointer (&self->timezone, g_time_zone_unref);
+      if (timezone != NULL)
+        self->timezone = g_time_zone_ref (timezone);
+      g_list_store_remove_all (self->sensors);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
+
+  show_unit_details (self);
+  load_sensors (self);
+}
+
+/* Reads the sensors again, keeping what is on screen until they arrive. */
+void
+fw_unit_page_reload (FwUnitPage *self)
+{
+  g_return_if_fail (FW_IS_UNIT_PAGE (self));
+
+  load_sensors (self);
+}
+
+FwUnit *
+fw_unit_page_get_unit (FwUnitPage *self)
+{
+  g_return_val_if_fail (FW_IS_UNIT_PAGE (self), NULL);
+
+  return self->unit;
+}
+
+/**
+ * fw_unit_page_get_sensors:
+ *
+ * Returns: (transfer none): the sensors on the page
+ */
+GListModel *
+fw_unit_page_get_sensors (FwUnitPage *self)
+{
+  g_return_val_if_fail (FW_IS_UNIT_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->sensors);
+}
+
+gboolean
+fw_unit_page_get_loading (FwUnitPage *self)
+{
+  g_return_val_if_fail (FW_IS_UNIT_PAGE (self), FALSE);
+
+  return self->loading;
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[GO_BACK], 0);
+}
+
+static void
+fw_unit_page_dispose (GObject *object)
+{
+  FwUnitPage *self = FW_UNIT_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_UNIT_PAGE);
+
+  g_clear_object (&self->sensors);
+  g_clear_object (&self->unit);
+  g_clear_object (&self->cache);
+  g_clear_pointer (&self->timezone, g_time_zone_unref);
+
+  G_OBJECT_CLASS (fw_unit_page_parent_class)->dispose (object);
+}
+
+static void
+fw_unit_page_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FwUnitPage *self = FW_UNIT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDED:
+      g_value_set_boolean (value, self->folded);
+      break;
+
+    case PROP_UNIT:
+      g_value_set_object (value, self->unit);
+      break;
+
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fw_unit_page_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  FwUnitPage *self = FW_UNIT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDED:
+      if (self->folded != g_value_get_boolean (value))
+        {
+          self->folded = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fw_unit_page_class_init (FwUnitPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fw_unit_page_dispose;
+  object_class->get_property = fw_unit_page_get_property;
+  object_class->set_property = fw_unit_page_set_property;
+
+  /* Whether the window is narrow and this page stands alone, with a back
+   * button to the unit list. */
+  properties[PROP_FOLDED] =
+    g_param_spec_boolean ("folded", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_UNIT] =
+    g_param_spec_object ("unit", NULL, NULL,
+                         FW_TYPE_UNIT,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[GO_BACK] =
+    g_signal_new ("go-back",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "unit-page.go-back", NULL, go_back_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-unit-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, title);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, tiles);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, kind_value);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, species_value);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, area_value);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, volume_value);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, error_page);
+}
+
+static void
+fw_unit_page_init (FwUnitPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->sensors = g_list_store_new (FW_TYPE_SENSOR);
+  gtk_flow_box_bind_model (self->tiles, G_LIST_MODEL (self->sensors),
+                           create_tile_cb, self, NULL);
+}

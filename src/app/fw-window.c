@@ -1,0 +1,804 @@
+/* fw-window.c — the main window: farm, units, and the selected unit
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window shows one of four states: loading, error (the cache cannot be
+ * opened), welcome (no farm yet) and farm. Every read of the cache runs in
+ * a worker thread; the window only swaps what comes back into its list
+ * models, updating records in place where nothing was added or removed so
+ * that selection and focus stay where the user left them.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fw-app-util.h"
+#include "fw-unit-row.h"
+#include "fw-window.h"
+
+/* Readings arrive every few minutes: a minute is fresh enough, and cheap. */
+#define RELOAD_INTERVAL_SECONDS 60
+/* In demo mode the farm keeps "measuring" at the sensors' own pace. */
+#define DEMO_TOP_UP_SECONDS 300
+
+struct _FwWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  FwCache              *cache;
+  GCancellable         *cancellable;
+  GListStore           *farms;
+  GListStore           *units;
+  FwFarm               *farm;
+  GTimeZone            *timezone;
+  guint                 reload_source;
+  guint                 demo_source;
+  gboolean              demo;
+  gboolean              populating;
+  gboolean              selected_once;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  GtkSpinner           *loading_spinner;
+  AdwStatusPage        *error_page;
+  AdwStatusPage        *welcome_page;
+  GtkButton            *demo_button;
+  GtkProgressBar       *demo_progress;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkStack             *farm_title_stack;
+  AdwWindowTitle       *farm_title;
+  GtkDropDown          *farm_dropdown;
+  GtkListBox           *unit_list;
+  GtkStack             *content_stack;
+  AdwStatusPage        *no_selection_page;
+  FwUnitPage           *unit_page;
+  GtkMenuButton        *error_menu_button;
+  GtkMenuButton        *welcome_menu_button;
+  GtkMenuButton        *farm_menu_button;
+};
+
+G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void load_farms (FwWindow *self);
+static void load_units (FwWindow *self);
+
+static void
+show_toast (FwWindow   *self,
+            const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+set_state (FwWindow   *self,
+           const char *state)
+{
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (state, "loading"));
+  gtk_stack_set_visible_child_name (self->main_stack, state);
+}
+
+static GtkWidget *
+create_unit_row_cb (gpointer item,
+                    gpointer user_data)
+{
+  return fw_unit_row_new (item);
+}
+
+/* A site's name above its first unit. */
+static void
+unit_list_header_cb (GtkListBoxRow *row,
+                     GtkListBoxRow *before,
+                     gpointer       user_data)
+{
+  FwUnit *unit = fw_unit_row_get_unit (FW_UNIT_ROW (row));
+  FwUnit *previous = before != NULL ? fw_unit_row_get_unit (FW_UNIT_ROW (before)) : NULL;
+  GtkWidget *header;
+
+  if (previous != NULL && fw_unit_get_site_id (previous) == fw_unit_get_site_id (unit))
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+
+  header = gtk_label_new (fw_unit_get_site_name (unit));
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (header), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_widget_add_css_class (header, "sidebar-site-header");
+  if (before == NULL)
+    gtk_widget_add_css_class (header, "first");
+  gtk_list_box_row_set_header (row, header);
+}
+
+static void
+update_farm_title (FwWindow *self)
+{
+  guint n_units = g_list_model_get_n_items (G_LIST_MODEL (self->units));
+  guint n_attention = 0;
+  g_autofree char *units_text = NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (self->farm == NULL)
+    return;
+
+  for (guint i = 0; i < n_units; i++)
+    {
+      g_autoptr(FwUnit) unit = g_list_model_get_item (G_LIST_MODEL (self->units), i);
+
+      if (fw_unit_get_status (unit) >= FW_STATUS_SILENT)
+        n_attention++;
+    }
+
+  units_text = g_strdup_printf (ngettext ("%u unit", "%u units", n_units), n_units);
+  if (n_attention == 0)
+    /* TRANSLATORS: sidebar subtitle, e.g. "13 units, all normal" */
+    subtitle = g_strdup_printf (_("%s, all normal"), units_text);
+  else
+    /* TRANSLATORS: sidebar subtitle, e.g. "13 units, 2 need attention";
+     * the first %s is "N units" */
+    subtitle = g_strdup_printf (ngettext ("%s, %u needs attention", "%s, %u need attention", n_attention),
+                                units_text, n_attention);
+
+  adw_window_title_set_title (self->farm_title, fw_farm_get_name (self->farm));
+  adw_window_title_set_subtitle (self->farm_title, subtitle);
+}
+
+static FwUnitRow *
+find_row (FwWindow   *self,
+          const char *uuid)
+{
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->unit_list, i);
+
+      if (row == NULL)
+        return NULL;
+
+      if (g_strcmp0 (fw_record_get_uuid (FW_RECORD (fw_unit_row_get_unit (FW_UNIT_ROW (row)))), uuid) == 0)
+        return FW_UNIT_ROW (row);
+    }
+}
+
+/**
+ * fw_window_select_unit:
+ * @uuid: the unit to show
+ *
+ * Returns: %TRUE when the current farm has that unit
+ */
+gboolean
+fw_window_select_unit (FwWindow   *self,
+                       const char *uuid)
+{
+  FwUnitRow *row;
+
+  g_return_val_if_fail (FW_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  row = find_row (self, uuid);
+  if (row == NULL)
+    return FALSE;
+
+  gtk_list_box_select_row (self->unit_list, GTK_LIST_BOX_ROW (row));
+  return TRUE;
+}
+
+static gboolean
+same_units (GListModel *model,
+            GPtrArray  *units)
+{
+  if (g_list_model_get_n_items (model) != units->len)
+    return FALSE;
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      g_autoptr(FwUnit) current = g_list_model_get_item (model, i);
+      FwUnit *fresh = g_ptr_array_index (units, i);
+
+      /* A rename or a move to another site changes the row: rebuild. */
+      if (g_strcmp0 (fw_record_get_uuid (FW_RECORD (current)), fw_record_get_uuid (FW_RECORD (fresh))) != 0 ||
+          fw_record_get_updated_at (FW_RECORD (current)) != fw_record_get_updated_at (FW_RECORD (fresh)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+on_units_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FwWindow) self = user_data;
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *selected_uuid = NULL;
+  FwUnit *shown;
+
+  units = fw_cache_list_finish (FW_CACHE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (units == NULL)
+    {
+      if (g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+        show_toast (self, error->message);
+      else
+        fw_window_show_error (self, error);
+      return;
+    }
+
+  shown = fw_unit_page_get_unit (self->unit_page);
+  if (shown != NULL)
+    selected_uuid = g_strdup (fw_record_get_uuid (FW_RECORD (shown)));
+
+  if (same_units (G_LIST_MODEL (self->units), units))
+    {
+      for (guint i = 0; i < units->len; i++)
+        {
+          g_autoptr(FwUnit) current = g_list_model_get_item (G_LIST_MODEL (self->units), i);
+          FwUnit *fresh = g_ptr_array_index (units, i);
+
+          fw_unit_set_summary (current,
+                               fw_unit_get_status (fresh),
+                               fw_unit_get_key_parameter (fresh),
+                               fw_unit_get_key_time (fresh),
+                               fw_unit_get_key_value (fresh));
+        }
+
+      if (shown != NULL)
+        fw_unit_page_reload (self->unit_page);
+    }
+  else
+    {
+      g_list_store_splice (self->units, 0, g_list_model_get_n_items (G_LIST_MODEL (self->units)),
+                           units->pdata, units->len);
+
+      if (!self->selected_once)
+        {
+          g_autofree char *last = g_settings_get_string (self->settings, "last-unit");
+
+          g_free (selected_uuid);
+          selected_uuid = g_steal_pointer (&last);
+        }
+
+      if (selected_uuid == NULL || !fw_window_select_unit (self, selected_uuid))
+        {
+          GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->unit_list, 0);
+
+          if (first != NULL)
+            gtk_list_box_select_row (self->unit_list, first);
+        }
+    }
+
+  self->selected_once = TRUE;
+
+  if (units->len == 0)
+    {
+      adw_status_page_set_title (self->no_selection_page, _("No Units Yet"));
+      adw_status_page_set_description (self->no_selection_page,
+                                       _("This farm has no ponds, tanks, cages or raceways yet"));
+      gtk_stack_set_visible_child_name (self->content_stack, "no-selection");
+    }
+
+  update_farm_title (self);
+  set_state (self, "farm");
+}
+
+static void
+load_units (FwWindow *self)
+{
+  if (self->cache == NULL || self->farm == NULL)
+    return;
+
+  fw_cache_list_units_async (self->cache,
+                             fw_record_get_id (FW_RECORD (self->farm)),
+                             fw_now (),
+                             self->cancellable,
+                             on_units_loaded_cb,
+                             g_object_ref (self));
+}
+
+static void
+show_farm (FwWindow *self,
+           FwFarm   *farm)
+{
+  if (self->farm != NULL &&
+      g_str_equal (fw_record_get_uuid (FW_RECORD (self->farm)), fw_record_get_uuid (FW_RECORD (farm))))
+    {
+      load_units (self);
+      return;
+    }
+
+  g_set_object (&self->farm, farm);
+  g_clear_pointer (&self->timezone, g_time_zone_unref);
+  /* An unknown zone name falls back to UTC, which is at least stated. */
+  self->timezone = g_time_zone_new_identifier (fw_farm_get_timezone (farm));
+  if (self->timezone == NULL)
+    self->timezone = g_time_zone_new_utc ();
+
+  g_settings_set_string (self->settings, "last-farm", fw_record_get_uuid (FW_RECORD (farm)));
+
+  self->selected_once = FALSE;
+  g_list_store_remove_all (self->units);
+  gtk_stack_set_visible_child_name (self->content_stack, "no-selection");
+  load_units (self);
+}
+
+static void
+on_farm_selected_cb (FwWindow *self)
+{
+  FwFarm *farm = gtk_drop_down_get_selected_item (self->farm_dropdown);
+
+  if (farm != NULL)
+    show_farm (self, farm);
+}
+
+static void
+on_demo_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  FwWindow *self = user_data;
+  g_autofree char *text = NULL;
+
+  gtk_progress_bar_set_fraction (self->demo_progress, fraction);
+  /* TRANSLATORS: progress while the demo farm's history is written */
+  text = g_strdup_printf (_("Writing sensor history… %.0f%%"), fraction * 100);
+  gtk_progress_bar_set_text (self->demo_progress, text);
+}
+
+static void
+on_demo_populated_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(FwWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fw_demo_populate_finish (FW_CACHE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_toast (self, error->message);
+    }
+
+  self->populating = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->demo_button), TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", TRUE);
+
+  load_farms (self);
+}
+
+static void
+populate_demo (FwWindow *self,
+               gboolean  show_progress)
+{
+  if (self->populating || self->cache == NULL)
+    return;
+
+  self->populating = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", FALSE);
+
+  if (show_progress)
+    {
+      on_demo_progress_cb (0.0, self);
+      gtk_widget_set_visible (GTK_WIDGET (self->demo_progress), TRUE);
+    }
+
+  fw_demo_populate_async (self->cache, fw_now (), FW_DEMO_DEFAULT_DAYS,
+                          show_progress ? on_demo_progress_cb : NULL,
+                          show_progress ? g_object_ref (self) : NULL,
+                          show_progress ? g_object_unref : NULL,
+                          self->cancellable,
+                          on_demo_populated_cb,
+                          g_object_ref (self));
+}
+
+static gboolean
+demo_top_up_cb (gpointer user_data)
+{
+  populate_demo (user_data, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_farms_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(FwWindow) self = user_data;
+  g_autoptr(GPtrArray) farms = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *last = NULL;
+  guint chosen = 0;
+
+  farms = fw_cache_list_finish (FW_CACHE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (farms == NULL)
+    {
+      fw_window_show_error (self, error);
+      return;
+    }
+
+  if (farms->len == 0)
+    {
+      set_state (self, "welcome");
+      if (self->demo)
+        populate_demo (self, TRUE);
+      return;
+    }
+
+  last = g_settings_get_string (self->settings, "last-farm");
+  for (guint i = 0; i < farms->len; i++)
+    {
+      if (g_str_equal (fw_record_get_uuid (g_ptr_array_index (farms, i)), last))
+        chosen = i;
+    }
+
+  g_signal_handlers_block_by_func (self->farm_dropdown, on_farm_selected_cb, self);
+  g_list_store_splice (self->farms, 0, g_list_model_get_n_items (G_LIST_MODEL (self->farms)),
+                       farms->pdata, farms->len);
+  gtk_drop_down_set_selected (self->farm_dropdown, chosen);
+  g_signal_handlers_unblock_by_func (self->farm_dropdown, on_farm_selected_cb, self);
+
+  gtk_stack_set_visible_child_name (self->farm_title_stack, farms->len > 1 ? "switcher" : "single");
+  show_farm (self, g_ptr_array_index (farms, chosen));
+}
+
+static void
+load_farms (FwWindow *self)
+{
+  if (self->cache == NULL)
+    return;
+
+  fw_cache_list_farms_async (self->cache, self->cancellable,
+                             on_farms_loaded_cb, g_object_ref (self));
+}
+
+static gboolean
+reload_cb (gpointer user_data)
+{
+  FwWindow *self = user_data;
+
+  if (!self->populating)
+    load_units (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * fw_window_set_cache:
+ * @demo: whether to make the demo farm when there is none, and keep its
+ *   history growing while the window is open
+ */
+void
+fw_window_set_cache (FwWindow *self,
+                     FwCache  *cache,
+                     gboolean  demo)
+{
+  g_return_if_fail (FW_IS_WINDOW (self));
+  g_return_if_fail (FW_IS_CACHE (cache));
+
+  g_set_object (&self->cache, cache);
+  self->demo = demo;
+
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  self->reload_source = g_timeout_add_seconds (RELOAD_INTERVAL_SECONDS, reload_cb, self);
+
+  if (demo)
+    {
+      g_clear_handle_id (&self->demo_source, g_source_remove);
+      self->demo_source = g_timeout_add_seconds (DEMO_TOP_UP_SECONDS, demo_top_up_cb, self);
+    }
+
+  set_state (self, "loading");
+
+  /* An existing demo farm is first brought up to now, then shown. */
+  if (demo)
+    populate_demo (self, FALSE);
+  else
+    load_farms (self);
+}
+
+void
+fw_window_show_error (FwWindow     *self,
+                      const GError *error)
+{
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (FW_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  /* TRANSLATORS: under the reason the cache could not be opened */
+  description = g_strdup_printf (_("%s\n\nThe file was left as it was. Move it away to start with an empty cache, or open it with the Fish Watch that wrote it."),
+                                 error->message);
+  adw_status_page_set_description (self->error_page, description);
+  set_state (self, "error");
+}
+
+const char *
+fw_window_get_state (FwWindow *self)
+{
+  g_return_val_if_fail (FW_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+/**
+ * fw_window_get_units:
+ *
+ * Returns: (transfer none): the current farm's units, as the sidebar shows them
+ */
+GListModel *
+fw_window_get_units (FwWindow *self)
+{
+  g_return_val_if_fail (FW_IS_WINDOW (self), NULL);
+
+  return G_LIST_MODEL (self->units);
+}
+
+FwUnitPage *
+fw_window_get_unit_page (FwWindow *self)
+{
+  g_return_val_if_fail (FW_IS_WINDOW (self), NULL);
+
+  return self->unit_page;
+}
+
+static void
+on_unit_row_selected_cb (FwWindow      *self,
+                         GtkListBoxRow *row)
+{
+  FwUnit *unit;
+
+  if (row == NULL || self->cache == NULL)
+    return;
+
+  unit = fw_unit_row_get_unit (FW_UNIT_ROW (row));
+  fw_unit_page_show_unit (self->unit_page, self->cache, unit, self->timezone);
+  gtk_stack_set_visible_child_name (self->content_stack, "unit");
+  g_settings_set_string (self->settings, "last-unit", fw_record_get_uuid (FW_RECORD (unit)));
+}
+
+static void
+on_unit_row_activated_cb (FwWindow      *self,
+                          GtkListBoxRow *row)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_unit_page_go_back_cb (FwWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (self->cache != NULL && !self->populating)
+    load_farms (self);
+}
+
+static void
+open_demo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->demo_button), FALSE);
+  self->demo = TRUE;
+  populate_demo (self, TRUE);
+}
+
+static void
+show_primary_menu_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  const char *state = gtk_stack_get_visible_child_name (self->main_stack);
+  GtkMenuButton *button = NULL;
+
+  if (g_str_equal (state, "error"))
+    button = self->error_menu_button;
+  else if (g_str_equal (state, "welcome"))
+    button = self->welcome_menu_button;
+  else if (g_str_equal (state, "farm"))
+    {
+      /* In a narrow window the menu lives on the unit list. */
+      if (adw_leaflet_get_folded (self->leaflet))
+        adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+      button = self->farm_menu_button;
+    }
+
+  if (button != NULL)
+    gtk_menu_button_popup (button);
+}
+
+static void
+focus_units_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->unit_list);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    return;
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (row != NULL ? GTK_WIDGET (row) : GTK_WIDGET (self->unit_list));
+}
+
+static void
+step_unit_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->unit_list);
+  int step = g_variant_get_int32 (parameter);
+  GtkListBoxRow *next;
+
+  if (row == NULL)
+    return;
+
+  next = gtk_list_box_get_row_at_index (self->unit_list, gtk_list_box_row_get_index (row) + step);
+  if (next != NULL)
+    gtk_list_box_select_row (self->unit_list, next);
+}
+
+static void
+save_window_state (FwWindow *self)
+{
+  int width, height;
+
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+
+  if (gtk_window_is_maximized (GTK_WINDOW (self)))
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+}
+
+static gboolean
+fw_window_close_request (GtkWindow *window)
+{
+  save_window_state (FW_WINDOW (window));
+
+  return GTK_WINDOW_CLASS (fw_window_parent_class)->close_request (window);
+}
+
+static void
+fw_window_constructed (GObject *object)
+{
+  FwWindow *self = FW_WINDOW (object);
+
+  G_OBJECT_CLASS (fw_window_parent_class)->constructed (object);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+fw_window_dispose (GObject *object)
+{
+  FwWindow *self = FW_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->demo_source, g_source_remove);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_WINDOW);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->farm);
+  g_clear_object (&self->farms);
+  g_clear_object (&self->units);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->timezone, g_time_zone_unref);
+
+  G_OBJECT_CLASS (fw_window_parent_class)->dispose (object);
+}
+
+static void
+fw_window_class_init (FwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = fw_window_constructed;
+  object_class->dispose = fw_window_dispose;
+  window_class->close_request = fw_window_close_request;
+
+  g_type_ensure (FW_TYPE_FARM);
+  g_type_ensure (FW_TYPE_UNIT_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, demo_progress);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_title_stack);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_title);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, unit_list);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, no_selection_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, unit_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, error_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, welcome_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_menu_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-units", NULL, focus_units_action);
+  gtk_widget_class_install_action (widget_class, "win.step-unit", "i", step_unit_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.show-primary-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-units", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.step-unit", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "win.step-unit", "i", 1);
+}
+
+static void
+fw_window_init (FwWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (g_str_equal (PROFILE, "development"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  self->settings = g_settings_new (BASE_ID);
+  self->cancellable = g_cancellable_new ();
+  self->farms = g_list_store_new (FW_TYPE_FARM);
+  self->units = g_list_store_new (FW_TYPE_UNIT);
+
+  gtk_drop_down_set_model (self->farm_dropdown, G_LIST_MODEL (self->farms));
+  g_signal_connect_swapped (self->farm_dropdown, "notify::selected",
+                            G_CALLBACK (on_farm_selected_cb), self);
+
+  gtk_list_box_bind_model (self->unit_list, G_LIST_MODEL (self->units),
+                           create_unit_row_cb, NULL, NULL);
+  gtk_list_box_set_header_func (self->unit_list, unit_list_header_cb, NULL, NULL);
+
+  adw_status_page_set_icon_name (self->welcome_page, BASE_ID);
+}
+
+FwWindow *
+fw_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (FW_TYPE_WINDOW, "application", application, NULL);
+}

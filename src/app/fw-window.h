@@ -1,0 +1,32 @@
+/* fw-window.h
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "fw-core.h"
+#include "fw-unit-page.h"
+
+G_BEGIN_DECLS
+
+#define FW_TYPE_WINDOW (fw_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (FwWindow, fw_window, FW, WINDOW, AdwApplicationWindow)
+
+FwWindow    *fw_window_new           (GtkApplication *application);
+void         fw_window_set_cache     (FwWindow       *self,
+                                      FwCache        *cache,
+                                      gboolean        demo);
+void         fw_window_show_error    (FwWindow       *self,
+                                      const GError   *error);
+const char  *fw_window_get_state     (FwWindow       *self);
+GListModel  *fw_window_get_units     (FwWindow       *self);
+FwUnitPage  *fw_window_get_unit_page (FwWindow       *self);
+gboolean     fw_window_select_unit   (FwWindow       *self,
+                                      const char     *uuid);
+
+G_END_DECLS
