@@ -697,10 +697,14 @@ fw_cache_insert_readings (FwCache          *self,
     {
       if (!isfinite (readings[i].value))
         {
+          /* Numbers as strings: gettext cannot see through G_GINT64_FORMAT. */
+          g_autofree char *index = g_strdup_printf ("%" G_GSIZE_FORMAT, i + 1);
+          g_autofree char *sensor = g_strdup_printf ("%" G_GINT64_FORMAT, sensor_id);
+          g_autofree char *time = g_strdup_printf ("%" G_GINT64_FORMAT, readings[i].time);
+
           g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_INVALID,
-                       _("Reading %" G_GSIZE_FORMAT " of sensor %" G_GINT64_FORMAT
-                         " at %" G_GINT64_FORMAT " is not a number; no reading was saved"),
-                       i, sensor_id, readings[i].time);
+                       _("Reading %s of sensor %s at %s is not a number; no reading was saved"),
+                       index, sensor, time);
           return FALSE;
         }
     }

@@ -1,0 +1,532 @@
+/* test-window.c — the main window on a real display (run under xvfb-run)
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <adwaita.h>
+
+#include "fw-application.h"
+#include "fw-sensor-tile.h"
+#include "fw-test-util.h"
+#include "fw-unit-row.h"
+#include "fw-window.h"
+
+/* 2026-07-15 05:00 in the demo farm's solar time: the dawn oxygen low. */
+#define DEMO_NOW G_GINT64_CONSTANT (1784098800)
+
+typedef struct
+{
+  char          *dir;
+  char          *path;
+  FwApplication *app;
+  FwWindow      *window;
+} Fixture;
+
+/* One registered application for all tests, as in a running program:
+ * a registered GtkApplication cannot be registered again. Its own
+ * lifecycle is tested unregistered in /window/types-create-destroy. */
+static FwApplication *shared_app;
+
+typedef gboolean (*Condition) (Fixture *fixture);
+
+static void
+wait_until (Fixture   *fixture,
+            Condition  condition,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!condition (fixture))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint days = GPOINTER_TO_UINT (data);
+
+  fixture->dir = fw_test_make_tmpdir ();
+  fixture->path = g_build_filename (fixture->dir, "cache.sqlite", NULL);
+
+  if (days > 0)
+    {
+      g_autoptr(FwCache) cache = fw_cache_open (fixture->path, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (fw_demo_populate (cache, DEMO_NOW, days, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  fixture->app = shared_app;
+  fixture->window = g_object_ref_sink (fw_window_new (GTK_APPLICATION (fixture->app)));
+}
+
+static gboolean
+window_gone (Fixture *fixture)
+{
+  return fixture->window == NULL;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWindow *window = GTK_WINDOW (fixture->window);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &fixture->window);
+  gtk_window_destroy (window);
+  g_object_unref (window);
+
+  /* Queries in flight hold the window until they come back cancelled. */
+  wait_until (fixture, window_gone, "the window to be finalized");
+
+  fw_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static void
+open_cache (Fixture  *fixture,
+            gboolean  demo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FwCache) cache = fw_cache_open (fixture->path, NULL, &error);
+
+  g_assert_no_error (error);
+  fw_window_set_cache (fixture->window, cache, demo);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static gboolean
+farm_shown (Fixture *fixture)
+{
+  return g_strcmp0 (fw_window_get_state (fixture->window), "farm") == 0 &&
+         g_list_model_get_n_items (fw_window_get_units (fixture->window)) == fw_demo_get_n_units ();
+}
+
+static gboolean
+unit_page_ready (Fixture *fixture)
+{
+  FwUnitPage *page = fw_window_get_unit_page (fixture->window);
+
+  return fw_unit_page_get_unit (page) != NULL &&
+         !fw_unit_page_get_loading (page) &&
+         g_list_model_get_n_items (fw_unit_page_get_sensors (page)) > 0;
+}
+
+static void
+collect_descendants (GtkWidget *widget,
+                     GType      type,
+                     GPtrArray *found)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (widget), type) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_descendants (child, type, found);
+}
+
+static GPtrArray *
+find_mapped (GtkWidget *root,
+             GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_descendants (root, type, found);
+  return found;
+}
+
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  g_autoptr(GPtrArray) labels = find_mapped (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      if (g_strcmp0 (gtk_label_get_label (g_ptr_array_index (labels, i)), text) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_window_shows_demo_farm (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) tiles = NULL;
+  GListModel *units;
+  FwUnitPage *page = fw_window_get_unit_page (fixture->window);
+
+  open_cache (fixture, FALSE);
+  wait_until (fixture, farm_shown, "the demo farm");
+  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+
+  /* The sidebar lists every unit, grouped under its site. */
+  rows = find_mapped (GTK_WIDGET (fixture->window), FW_TYPE_UNIT_ROW);
+  g_assert_cmpuint (rows->len, ==, fw_demo_get_n_units ());
+  g_assert_true (has_label (GTK_WIDGET (fixture->window), "North Ponds"));
+  g_assert_true (has_label (GTK_WIDGET (fixture->window), "Pond 4"));
+  g_assert_true (has_label (GTK_WIDGET (fixture->window), "Willow Creek Fish Farm"));
+
+  /* Selecting a unit shows one tile per sensor. */
+  units = fw_window_get_units (fixture->window);
+  for (guint i = 0; i < g_list_model_get_n_items (units); i++)
+    {
+      g_autoptr(FwUnit) unit = g_list_model_get_item (units, i);
+
+      if (g_str_equal (fw_unit_get_name (unit), "Raceway 2"))
+        g_assert_true (fw_window_select_unit (fixture->window, fw_record_get_uuid (FW_RECORD (unit))));
+    }
+
+  g_assert_cmpstr (fw_unit_get_name (fw_unit_page_get_unit (page)), ==, "Raceway 2");
+  wait_until (fixture, unit_page_ready, "the raceway's sensors");
+  g_assert_cmpuint (g_list_model_get_n_items (fw_unit_page_get_sensors (page)), ==, 3);
+
+  while (g_main_context_iteration (NULL, FALSE));
+  tiles = find_mapped (GTK_WIDGET (page), FW_TYPE_SENSOR_TILE);
+  g_assert_cmpuint (tiles->len, ==, 3);
+  g_assert_true (has_label (GTK_WIDGET (page), "Dissolved oxygen"));
+  g_assert_true (has_label (GTK_WIDGET (page), "Rainbow trout"));
+  g_assert_false (has_label (GTK_WIDGET (page), "Total ammonia nitrogen"));
+}
+
+static void
+test_window_keyboard_steps_units (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  FwUnitPage *page = fw_window_get_unit_page (fixture->window);
+  GListModel *units;
+  g_autoptr(FwUnit) first = NULL;
+  g_autoptr(FwUnit) second = NULL;
+
+  open_cache (fixture, FALSE);
+  wait_until (fixture, farm_shown, "the demo farm");
+
+  units = fw_window_get_units (fixture->window);
+  first = g_list_model_get_item (units, 0);
+  second = g_list_model_get_item (units, 1);
+  g_assert_true (fw_window_select_unit (fixture->window, fw_record_get_uuid (FW_RECORD (first))));
+
+  /* Ctrl+Page Down and Ctrl+Page Up move through the unit list. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.step-unit", "i", 1);
+  g_assert_true (fw_unit_page_get_unit (page) == second);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.step-unit", "i", -1);
+  g_assert_true (fw_unit_page_get_unit (page) == first);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.step-unit", "i", -1);
+  g_assert_true (fw_unit_page_get_unit (page) == first);
+
+  /* The last unit shown comes back after a restart. */
+  g_assert_true (fw_window_select_unit (fixture->window, fw_record_get_uuid (FW_RECORD (second))));
+  {
+    g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+    g_autofree char *last = g_settings_get_string (settings, "last-unit");
+
+    g_assert_cmpstr (last, ==, fw_record_get_uuid (FW_RECORD (second)));
+  }
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (window), type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static void
+test_window_about_and_shortcuts (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GtkWindow *about;
+  GtkWindow *shortcuts;
+
+  open_cache (fixture, FALSE);
+  wait_until (fixture, farm_shown, "the demo farm");
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (fixture->window));
+  g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Fish Watch");
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  gtk_window_destroy (about);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-help-overlay", NULL));
+  while (g_main_context_iteration (NULL, FALSE));
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  gtk_window_destroy (shortcuts);
+}
+
+static gboolean
+welcome_shown (Fixture *fixture)
+{
+  return g_strcmp0 (fw_window_get_state (fixture->window), "welcome") == 0;
+}
+
+static void
+test_window_welcome_then_demo (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  open_cache (fixture, FALSE);
+  wait_until (fixture, welcome_shown, "the welcome page");
+  g_assert_true (has_label (GTK_WIDGET (fixture->window), "Welcome to Fish Watch"));
+
+  /* The welcome page's button writes the demo farm, then shows it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-demo", NULL));
+  wait_until (fixture, farm_shown, "the demo farm to be written");
+  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+}
+
+static gboolean
+error_shown (Fixture *fixture)
+{
+  return g_strcmp0 (fw_window_get_state (fixture->window), "error") == 0;
+}
+
+static void
+test_window_error_names_file (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pages = NULL;
+  FwCache *cache;
+  gboolean named = FALSE;
+
+  g_file_set_contents (fixture->path, "these are field notes, not a database", -1, &error);
+  g_assert_no_error (error);
+  cache = fw_cache_open (fixture->path, NULL, &error);
+  g_assert_null (cache);
+
+  fw_window_show_error (fixture->window, error);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  wait_until (fixture, error_shown, "the error page");
+
+  pages = find_mapped (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      const char *description = adw_status_page_get_description (g_ptr_array_index (pages, i));
+
+      if (description != NULL && strstr (description, fixture->path) != NULL)
+        named = TRUE;
+    }
+  g_assert_true (named);
+}
+
+static gboolean
+folded (Fixture *fixture)
+{
+  gboolean is_folded = FALSE;
+
+  g_object_get (fw_window_get_unit_page (fixture->window), "folded", &is_folded, NULL);
+  return is_folded;
+}
+
+static gboolean
+unit_page_mapped (Fixture *fixture)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (fw_window_get_unit_page (fixture->window)));
+}
+
+static gboolean
+unit_page_unmapped (Fixture *fixture)
+{
+  return !unit_page_mapped (fixture);
+}
+
+static void
+test_window_narrow (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 640);
+  open_cache (fixture, FALSE);
+  wait_until (fixture, farm_shown, "the demo farm");
+  wait_until (fixture, folded, "the window to fold");
+  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+
+  /* Folded, the unit list comes first; the unit page has a back button. */
+  wait_until (fixture, unit_page_unmapped, "the unit list alone");
+  g_assert_true (has_label (GTK_WIDGET (fixture->window), "Pond 4"));
+
+  /* Activating the selected row opens its page; Back returns to the list. */
+  {
+    g_autoptr(GPtrArray) rows = find_mapped (GTK_WIDGET (fixture->window), FW_TYPE_UNIT_ROW);
+    FwUnit *shown = fw_unit_page_get_unit (fw_window_get_unit_page (fixture->window));
+
+    for (guint i = 0; i < rows->len; i++)
+      {
+        if (fw_unit_row_get_unit (g_ptr_array_index (rows, i)) == shown)
+          gtk_widget_activate (g_ptr_array_index (rows, i));
+      }
+  }
+  wait_until (fixture, unit_page_mapped, "the unit page to slide in");
+
+  gtk_widget_activate_action (GTK_WIDGET (fw_window_get_unit_page (fixture->window)), "unit-page.go-back", NULL);
+  wait_until (fixture, unit_page_unmapped, "the unit list to come back");
+}
+
+/* Renders @widget as it is on screen and saves it beside the test log. */
+static GdkTexture *
+render (GtkWidget  *widget,
+        const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GdkTexture *texture;
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  gdk_texture_save_to_png (texture, path);
+  g_test_message ("rendered %s", path);
+
+  return texture;
+}
+
+static void
+test_window_renders_unit_page (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  FwUnitPage *page = fw_window_get_unit_page (fixture->window);
+  int width, height;
+  gsize stride;
+  guint ink = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
+  open_cache (fixture, FALSE);
+  wait_until (fixture, farm_shown, "the demo farm");
+  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+  while (g_main_context_iteration (NULL, FALSE));
+
+  texture = render (GTK_WIDGET (page), "unit-page.png");
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+
+  /* Not blank: text and cards give many colours and much non-background. */
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint32 pixel = *(guint32 *) (pixels + y * stride + x * 4);
+
+        g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+        if (pixel != *(guint32 *) pixels)
+          ink++;
+      }
+
+  g_assert_cmpuint (g_hash_table_size (colours), >, 50);
+  g_assert_cmpuint (ink, >, (guint) (width * height / 20));
+}
+
+static void
+test_types_create_destroy (void)
+{
+  g_autoptr(FwSensor) sensor = fw_sensor_new (1, FW_PARAMETER_DISSOLVED_OXYGEN, 300);
+  g_autoptr(FwUnit) unit = g_object_new (FW_TYPE_UNIT, "name", "Pond 1", "species", "nile_tilapia", NULL);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_utc ();
+  GtkWidget *tile, *row, *page;
+  FwApplication *app;
+
+  app = fw_application_new ();
+  g_assert_finalize_object (app);
+
+  fw_sensor_set_latest (sensor, 1000, 6.4, -0.5, 1100);
+  tile = g_object_ref_sink (fw_sensor_tile_new (sensor, zone));
+  g_assert_true (fw_sensor_tile_get_sensor (FW_SENSOR_TILE (tile)) == sensor);
+  g_assert_true (has_label (tile, "6.4") || !gtk_widget_get_mapped (tile));
+  g_assert_finalize_object (tile);
+
+  row = g_object_ref_sink (fw_unit_row_new (unit));
+  g_assert_true (fw_unit_row_get_unit (FW_UNIT_ROW (row)) == unit);
+  g_assert_finalize_object (row);
+
+  page = g_object_ref_sink (g_object_new (FW_TYPE_UNIT_PAGE, NULL));
+  g_assert_null (fw_unit_page_get_unit (FW_UNIT_PAGE (page)));
+  g_assert_finalize_object (page);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  /* No G_TEST_OPTION_ISOLATE_DIRS: GTK needs the system's icon theme and
+   * MIME database from XDG_DATA_DIRS. Settings live in memory, and every
+   * cache is in a folder of the test's own. */
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return 77;
+    }
+  adw_init ();
+
+  g_test_add_func ("/window/types-create-destroy", test_types_create_destroy);
+
+  shared_app = fw_application_new ();
+  g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (shared_app), NULL, NULL))
+    g_error ("Cannot register the application");
+
+#define ADD(name, days, func) \
+  g_test_add ("/window/" name, Fixture, GUINT_TO_POINTER (days), fixture_set_up, func, fixture_tear_down)
+
+  ADD ("shows-demo-farm", 2, test_window_shows_demo_farm);
+  ADD ("keyboard-steps-units", 1, test_window_keyboard_steps_units);
+  ADD ("about-and-shortcuts", 1, test_window_about_and_shortcuts);
+  ADD ("welcome-then-demo", 0, test_window_welcome_then_demo);
+  ADD ("error-names-file", 0, test_window_error_names_file);
+  ADD ("narrow", 1, test_window_narrow);
+  ADD ("renders-unit-page", 2, test_window_renders_unit_page);
+
+#undef ADD
+
+  {
+    int status = g_test_run ();
+
+    g_object_unref (shared_app);
+    return status;
+  }
+}
