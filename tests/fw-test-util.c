@@ -63,3 +63,18 @@ fw_test_init (int    *argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 }
+
+/* A worker thread drops its GTask, and with it the task's source object, a
+ * moment after the result has reached the main thread: wait for that
+ * before asserting that @object is finalized. */
+void
+fw_test_wait_for_last_ref (GObject *object)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_atomic_int_get (&object->ref_count) > 1 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}

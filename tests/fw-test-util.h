@@ -6,13 +6,14 @@
 
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
 char  *fw_test_make_tmpdir   (void);
 void   fw_test_remove_tree   (const char *path);
 char  *fw_test_file_checksum (const char *path);
+void   fw_test_wait_for_last_ref (GObject *object);
 void   fw_test_init          (int        *argc,
                               char     ***argv);
 

@@ -640,6 +640,7 @@ test_cache_async (Fixture       *fixture,
 
   g_clear_pointer (&farms, g_ptr_array_unref);
   g_clear_object (&listed);
+  fw_test_wait_for_last_ref (G_OBJECT (cache));
   g_assert_finalize_object (cache);
 }
 

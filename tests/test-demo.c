@@ -39,6 +39,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  fw_test_wait_for_last_ref (G_OBJECT (fixture->cache));
   g_assert_finalize_object (fixture->cache);
   fw_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
