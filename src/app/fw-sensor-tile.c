@@ -94,7 +94,8 @@ fw_sensor_tile_refresh (FwSensorTile *self)
   number = fw_format_value (parameter, value);
   gtk_label_set_label (self->value_label, number);
   gtk_label_set_label (self->unit_label, fw_sensor_get_unit_of_measure (self->sensor));
-  gtk_widget_set_visible (GTK_WIDGET (self->unit_label), latest != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->unit_label),
+                          latest != 0 && *fw_sensor_get_unit_of_measure (self->sensor) != '\0');
 
   gtk_image_set_from_icon_name (self->trend_icon, trend_icon_name (trend));
   slope = fw_format_slope (parameter, fw_sensor_get_slope (self->sensor));
