@@ -516,9 +516,15 @@ fw_window_show_error (FwWindow     *self,
   g_return_if_fail (FW_IS_WINDOW (self));
   g_return_if_fail (error != NULL);
 
-  /* TRANSLATORS: under the reason the cache could not be opened */
-  description = g_strdup_printf (_("%s\n\nThe file was left as it was. Move it away to start with an empty cache, or open it with the Fish Watch that wrote it."),
-                                 error->message);
+  /* The next step depends on what is wrong with the file. */
+  if (g_error_matches (error, FW_CACHE_ERROR, FW_CACHE_ERROR_NOT_A_CACHE) ||
+      g_error_matches (error, FW_CACHE_ERROR, FW_CACHE_ERROR_CORRUPT))
+    /* TRANSLATORS: under the reason the cache could not be opened */
+    description = g_strdup_printf (_("%s\n\nThe file was left as it was. Move it away, and Fish Watch starts with an empty cache."),
+                                   error->message);
+  else
+    /* TRANSLATORS: under the reason the cache could not be opened */
+    description = g_strdup_printf (_("%s\n\nThe file was left as it was."), error->message);
   adw_status_page_set_description (self->error_page, description);
   set_state (self, "error");
 }
