@@ -460,6 +460,34 @@ test_window_renders_unit_page (Fixture       *fixture,
 }
 
 static void
+test_window_remembers_size (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  GtkWindow *window;
+  int width = 0, height = 0;
+
+  window = GTK_WINDOW (fw_window_new (GTK_APPLICATION (shared_app)));
+  gtk_window_set_default_size (window, 900, 610);
+  gtk_window_present (window);
+  while (g_main_context_iteration (NULL, FALSE));
+  gtk_window_close (window);
+  while (g_main_context_iteration (NULL, FALSE));
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 610);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  window = GTK_WINDOW (fw_window_new (GTK_APPLICATION (shared_app)));
+  gtk_window_get_default_size (window, &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 610);
+  gtk_window_destroy (window);
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+static void
 test_types_create_destroy (void)
 {
   g_autoptr(FwSensor) sensor = fw_sensor_new (1, FW_PARAMETER_DISSOLVED_OXYGEN, 300);
@@ -509,6 +537,8 @@ main (int   argc,
   g_application_set_flags (G_APPLICATION (shared_app), G_APPLICATION_NON_UNIQUE);
   if (!g_application_register (G_APPLICATION (shared_app), NULL, NULL))
     g_error ("Cannot register the application");
+
+  g_test_add_func ("/window/remembers-size", test_window_remembers_size);
 
 #define ADD(name, days, func) \
   g_test_add ("/window/" name, Fixture, GUINT_TO_POINTER (days), fixture_set_up, func, fixture_tear_down)

@@ -30,6 +30,7 @@ struct _FwWindow
   GSettings            *settings;
   FwCache              *cache;
   GCancellable         *cancellable;
+  GCancellable         *units_cancellable;
   GListStore           *farms;
   GListStore           *units;
   FwFarm               *farm;
@@ -295,10 +296,15 @@ load_units (FwWindow *self)
   if (self->cache == NULL || self->farm == NULL)
     return;
 
+  /* Only the newest answer counts: an older one may be another farm's. */
+  g_cancellable_cancel (self->units_cancellable);
+  g_clear_object (&self->units_cancellable);
+  self->units_cancellable = g_cancellable_new ();
+
   fw_cache_list_units_async (self->cache,
                              fw_record_get_id (FW_RECORD (self->farm)),
                              fw_now (),
-                             self->cancellable,
+                             self->units_cancellable,
                              on_units_loaded_cb,
                              g_object_ref (self));
 }
@@ -710,12 +716,14 @@ fw_window_dispose (GObject *object)
   FwWindow *self = FW_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->units_cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->demo_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_WINDOW);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->units_cancellable);
   g_clear_object (&self->cache);
   g_clear_object (&self->farm);
   g_clear_object (&self->farms);
