@@ -73,6 +73,36 @@ test_record_notify_only_on_change (void)
 }
 
 static void
+test_record_lists_match (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (FW_TYPE_RECORD);
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(FwFarm) a = fw_farm_new ("A", NULL);
+  g_autoptr(FwFarm) b = fw_farm_new ("B", NULL);
+  FwFarm *a_again;
+
+  g_list_store_append (store, a);
+  g_list_store_append (store, b);
+
+  /* The same records read again, as new objects. */
+  a_again = g_object_new (FW_TYPE_FARM, "uuid", fw_record_get_uuid (FW_RECORD (a)),
+                          "updated-at", fw_record_get_updated_at (FW_RECORD (a)),
+                          "name", "A", NULL);
+  g_ptr_array_add (fresh, a_again);
+  g_assert_false (fw_record_lists_match (G_LIST_MODEL (store), fresh));   /* one missing */
+  g_ptr_array_add (fresh, g_object_ref (b));
+  g_assert_true (fw_record_lists_match (G_LIST_MODEL (store), fresh));
+
+  /* An edit shows in updated_at; a new order is a different list. */
+  fw_record_set_updated_at (FW_RECORD (a_again), fw_record_get_updated_at (FW_RECORD (a)) + 1);
+  g_assert_false (fw_record_lists_match (G_LIST_MODEL (store), fresh));
+  fw_record_set_updated_at (FW_RECORD (a_again), fw_record_get_updated_at (FW_RECORD (a)));
+  g_ptr_array_remove_index (fresh, 0);
+  g_ptr_array_add (fresh, g_object_ref (a));
+  g_assert_false (fw_record_lists_match (G_LIST_MODEL (store), fresh));
+}
+
+static void
 test_parameter_catalogue (void)
 {
   for (guint i = 0; i < FW_N_PARAMETERS; i++)
@@ -183,9 +213,28 @@ test_format_slope (void)
   g_autofree char *ph = fw_format_slope (FW_PARAMETER_PH, 0.05);
   g_autofree char *none = fw_format_slope (FW_PARAMETER_PH, NAN);
 
+  g_autofree char *tiny = fw_format_slope (FW_PARAMETER_TEMPERATURE, -0.01);
+
   g_assert_cmpstr (oxygen, ==, "-0.4 mg/L per hour");
+  g_assert_cmpstr (tiny, ==, "+0.0 °C per hour");
   g_assert_cmpstr (ph, ==, "+0.05 per hour");
   g_assert_cmpstr (none, ==, "No trend yet");
+}
+
+static void
+test_format_area_volume (void)
+{
+  g_autofree char *pond = fw_format_area (40000);
+  g_autofree char *tank = fw_format_area (12.6);
+  g_autofree char *unknown = fw_format_area (0);
+  g_autofree char *big = fw_format_volume (52000);
+  g_autofree char *small = fw_format_volume (20);
+
+  g_assert_cmpstr (pond, ==, "4.0 ha");
+  g_assert_cmpstr (tank, ==, "12.6 m²");
+  g_assert_cmpstr (unknown, ==, "Not recorded");
+  g_assert_cmpstr (big, ==, "52000 m³");
+  g_assert_cmpstr (small, ==, "20.0 m³");
 }
 
 static void
@@ -228,12 +277,14 @@ main (int   argc,
 
   g_test_add_func ("/model/record-lifecycle", test_record_lifecycle);
   g_test_add_func ("/model/notify-only-on-change", test_record_notify_only_on_change);
+  g_test_add_func ("/model/record-lists-match", test_record_lists_match);
   g_test_add_func ("/model/parameter-catalogue", test_parameter_catalogue);
   g_test_add_func ("/model/parameter-classify", test_parameter_classify);
   g_test_add_func ("/model/sensor-status-at", test_sensor_status_at);
   g_test_add_func ("/model/slope-and-trend", test_slope_and_trend);
   g_test_add_func ("/format/value", test_format_value);
   g_test_add_func ("/format/slope", test_format_slope);
+  g_test_add_func ("/format/area-volume", test_format_area_volume);
   g_test_add_func ("/format/age", test_format_age);
 
   return g_test_run ();

@@ -79,25 +79,6 @@ set_loading (FwUnitPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static gboolean
-same_sensors (GListModel *model,
-              GPtrArray  *sensors)
-{
-  if (g_list_model_get_n_items (model) != sensors->len)
-    return FALSE;
-
-  for (guint i = 0; i < sensors->len; i++)
-    {
-      g_autoptr(FwRecord) current = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (fw_record_get_uuid (current),
-                     fw_record_get_uuid (g_ptr_array_index (sensors, i))) != 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 refresh_tiles (FwUnitPage *self)
 {
@@ -135,7 +116,7 @@ on_sensors_loaded_cb (GObject      *source,
       return;
     }
 
-  if (same_sensors (G_LIST_MODEL (self->sensors), sensors))
+  if (fw_record_lists_match (G_LIST_MODEL (self->sensors), sensors))
     {
       for (guint i = 0; i < sensors->len; i++)
         {

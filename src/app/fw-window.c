@@ -188,27 +188,6 @@ fw_window_select_unit (FwWindow   *self,
   return TRUE;
 }
 
-static gboolean
-same_units (GListModel *model,
-            GPtrArray  *units)
-{
-  if (g_list_model_get_n_items (model) != units->len)
-    return FALSE;
-
-  for (guint i = 0; i < units->len; i++)
-    {
-      g_autoptr(FwUnit) current = g_list_model_get_item (model, i);
-      FwUnit *fresh = g_ptr_array_index (units, i);
-
-      /* A rename or a move to another site changes the row: rebuild. */
-      if (g_strcmp0 (fw_record_get_uuid (FW_RECORD (current)), fw_record_get_uuid (FW_RECORD (fresh))) != 0 ||
-          fw_record_get_updated_at (FW_RECORD (current)) != fw_record_get_updated_at (FW_RECORD (fresh)))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 on_units_loaded_cb (GObject      *source,
                     GAsyncResult *result,
@@ -237,7 +216,7 @@ on_units_loaded_cb (GObject      *source,
   if (shown != NULL)
     selected_uuid = g_strdup (fw_record_get_uuid (FW_RECORD (shown)));
 
-  if (same_units (G_LIST_MODEL (self->units), units))
+  if (fw_record_lists_match (G_LIST_MODEL (self->units), units))
     {
       for (guint i = 0; i < units->len; i++)
         {

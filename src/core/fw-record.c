@@ -318,3 +318,35 @@ fw_record_set_deleted (FwRecord *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DELETED]);
     }
 }
+
+/**
+ * fw_record_lists_match:
+ * @current: the records on screen
+ * @fresh: (element-type FwRecord): the same query, read again
+ *
+ * Whether @fresh holds the same records as @current, in the same order and
+ * unedited, so that a view can update its records in place and keep its
+ * selection, instead of rebuilding its rows.
+ */
+gboolean
+fw_record_lists_match (GListModel *current,
+                       GPtrArray  *fresh)
+{
+  g_return_val_if_fail (G_IS_LIST_MODEL (current), FALSE);
+  g_return_val_if_fail (fresh != NULL, FALSE);
+
+  if (g_list_model_get_n_items (current) != fresh->len)
+    return FALSE;
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      g_autoptr(FwRecord) old = g_list_model_get_item (current, i);
+      FwRecord *new = g_ptr_array_index (fresh, i);
+
+      if (g_strcmp0 (fw_record_get_uuid (old), fw_record_get_uuid (new)) != 0 ||
+          fw_record_get_updated_at (old) != fw_record_get_updated_at (new))
+        return FALSE;
+    }
+
+  return TRUE;
+}

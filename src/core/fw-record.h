@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "fw-types.h"
 
@@ -35,5 +35,8 @@ void        fw_record_set_updated_at (FwRecord   *self,
 gboolean    fw_record_get_deleted    (FwRecord   *self);
 void        fw_record_set_deleted    (FwRecord   *self,
                                       gboolean    deleted);
+
+gboolean    fw_record_lists_match    (GListModel *current,
+                                      GPtrArray  *fresh);
 
 G_END_DECLS
