@@ -63,12 +63,12 @@ add_sensor (FwCache     *cache,
   g_assert_true (fw_cache_save_farm (cache, farm, &error));
   g_assert_no_error (error);
 
-  site = fw_site_new (fw_record_get_id (FW_RECORD (farm)), "Site");
+  site = fw_site_new (fw_record_get_uuid (FW_RECORD (farm)), "Site");
   g_assert_true (fw_cache_save_site (cache, site, &error));
   g_assert_no_error (error);
 
   unit = g_object_new (FW_TYPE_UNIT,
-                       "site-id", fw_record_get_id (FW_RECORD (site)),
+                       "site-uuid", fw_record_get_uuid (FW_RECORD (site)),
                        "name", unit_name,
                        "kind", FW_UNIT_KIND_TANK,
                        "volume", 20.0,
@@ -77,7 +77,7 @@ add_sensor (FwCache     *cache,
   g_assert_true (fw_cache_save_unit (cache, unit, &error));
   g_assert_no_error (error);
 
-  sensor = fw_sensor_new (fw_record_get_id (FW_RECORD (unit)), parameter, 300);
+  sensor = fw_sensor_new (fw_record_get_uuid (FW_RECORD (unit)), parameter, 300);
   g_assert_true (fw_cache_save_sensor (cache, sensor, &error));
   g_assert_no_error (error);
   g_assert_cmpint (fw_record_get_id (FW_RECORD (sensor)), >, 0);
@@ -477,6 +477,24 @@ test_cache_transaction_rollback (Fixture       *fixture,
 }
 
 static void
+test_cache_unknown_parent (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  FwCache *cache = open_cache (fixture->path);
+  g_autoptr(FwSite) orphan = fw_site_new ("0b8c6d1e-9999-4999-8999-999999999999", "Nowhere");
+  g_autoptr(GPtrArray) farms = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Records name their parent by uuid; one the cache has not seen is
+   * refused, not saved dangling. */
+  g_assert_false (fw_cache_save_site (cache, orphan, &error));
+  g_assert_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_INVALID);
+  g_assert_cmpint (fw_record_get_id (FW_RECORD (orphan)), ==, 0);
+
+  g_assert_finalize_object (cache);
+}
+
+static void
 test_cache_units_summary (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -560,13 +578,13 @@ test_cache_units_sorted (Fixture       *fixture,
   const char *expected[] = { "Cage 1", "Pond 2", "pond 3", "Pond 10" };
 
   g_assert_true (fw_cache_save_farm (cache, farm, &error));
-  site = fw_site_new (fw_record_get_id (FW_RECORD (farm)), "Site");
+  site = fw_site_new (fw_record_get_uuid (FW_RECORD (farm)), "Site");
   g_assert_true (fw_cache_save_site (cache, site, &error));
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autoptr(FwUnit) unit = g_object_new (FW_TYPE_UNIT,
-                                             "site-id", fw_record_get_id (FW_RECORD (site)),
+                                             "site-uuid", fw_record_get_uuid (FW_RECORD (site)),
                                              "name", names[i],
                                              NULL);
 
@@ -664,6 +682,7 @@ main (int   argc,
   ADD ("rejects-nan", test_cache_rejects_nan);
   ADD ("disk-full", test_cache_disk_full);
   ADD ("transaction-rollback", test_cache_transaction_rollback);
+  ADD ("unknown-parent", test_cache_unknown_parent);
   ADD ("units-summary", test_cache_units_summary);
   ADD ("units-sorted", test_cache_units_sorted);
   ADD ("async", test_cache_async);

@@ -15,8 +15,8 @@ static void
 test_record_lifecycle (void)
 {
   FwFarm *farm = fw_farm_new ("Farm", "Asia/Dhaka");
-  FwSite *site = fw_site_new (1, "Site");
-  FwSensor *sensor = fw_sensor_new (3, FW_PARAMETER_PH, 60);
+  FwSite *site = fw_site_new (fw_record_get_uuid (FW_RECORD (farm)), "Site");
+  FwSensor *sensor = fw_sensor_new ("0b8c6d1e-1111-4111-8111-111111111111", FW_PARAMETER_PH, 60);
   FwUnit *unit = g_object_new (FW_TYPE_UNIT, "name", "Pond", "kind", FW_UNIT_KIND_CAGE, NULL);
   FwRecord *records[] = { FW_RECORD (farm), FW_RECORD (site), FW_RECORD (unit), FW_RECORD (sensor) };
 
@@ -55,7 +55,7 @@ count_notify_cb (GObject    *object,
 static void
 test_record_notify_only_on_change (void)
 {
-  FwSensor *sensor = fw_sensor_new (1, FW_PARAMETER_DISSOLVED_OXYGEN, 300);
+  FwSensor *sensor = fw_sensor_new ("0b8c6d1e-1111-4111-8111-111111111111", FW_PARAMETER_DISSOLVED_OXYGEN, 300);
   guint notified = 0;
 
   g_signal_connect (sensor, "notify::latest-value", G_CALLBACK (count_notify_cb), &notified);

@@ -490,7 +490,7 @@ test_window_remembers_size (void)
 static void
 test_types_create_destroy (void)
 {
-  g_autoptr(FwSensor) sensor = fw_sensor_new (1, FW_PARAMETER_DISSOLVED_OXYGEN, 300);
+  g_autoptr(FwSensor) sensor = fw_sensor_new ("0b8c6d1e-1111-4111-8111-111111111111", FW_PARAMETER_DISSOLVED_OXYGEN, 300);
   g_autoptr(FwUnit) unit = g_object_new (FW_TYPE_UNIT, "name", "Pond 1", "species", "nile_tilapia", NULL);
   g_autoptr(GTimeZone) zone = g_time_zone_new_utc ();
   GtkWidget *tile, *row, *page;

@@ -99,7 +99,7 @@ unit_list_header_cb (GtkListBoxRow *row,
   FwUnit *previous = before != NULL ? fw_unit_row_get_unit (FW_UNIT_ROW (before)) : NULL;
   GtkWidget *header;
 
-  if (previous != NULL && fw_unit_get_site_id (previous) == fw_unit_get_site_id (unit))
+  if (previous != NULL && g_strcmp0 (fw_unit_get_site_uuid (previous), fw_unit_get_site_uuid (unit)) == 0)
     {
       gtk_list_box_row_set_header (row, NULL);
       return;

@@ -529,7 +529,8 @@ save_site_cb (FwCache  *self,
 {
   FwSite *site = user_data;
   sqlite3_stmt *stmt = prepare (self,
-    "INSERT INTO sites (" RECORD_COLUMNS ", farm_id, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "INSERT INTO sites (" RECORD_COLUMNS ", farm_id, name) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT id FROM farms WHERE uuid = ?6), ?7) "
     "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", farm_id = excluded.farm_id, name = excluded.name "
     "RETURNING id", error);
 
@@ -537,7 +538,7 @@ save_site_cb (FwCache  *self,
     return FALSE;
 
   bind_record (stmt, FW_RECORD (site));
-  sqlite3_bind_int64 (stmt, 6, fw_site_get_farm_id (site));
+  sqlite3_bind_text (stmt, 6, fw_site_get_farm_uuid (site), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, fw_site_get_name (site), -1, SQLITE_STATIC);
 
   return save_record (self, stmt, FW_RECORD (site), _("saving a site"), error);
@@ -562,7 +563,7 @@ save_unit_cb (FwCache  *self,
   FwUnit *unit = user_data;
   sqlite3_stmt *stmt = prepare (self,
     "INSERT INTO units (" RECORD_COLUMNS ", site_id, name, kind, area_m2, volume_m3, species) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT id FROM sites WHERE uuid = ?6), ?7, ?8, ?9, ?10, ?11) "
     "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", site_id = excluded.site_id, "
     "name = excluded.name, kind = excluded.kind, area_m2 = excluded.area_m2, "
     "volume_m3 = excluded.volume_m3, species = excluded.species "
@@ -572,7 +573,7 @@ save_unit_cb (FwCache  *self,
     return FALSE;
 
   bind_record (stmt, FW_RECORD (unit));
-  sqlite3_bind_int64 (stmt, 6, fw_unit_get_site_id (unit));
+  sqlite3_bind_text (stmt, 6, fw_unit_get_site_uuid (unit), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, fw_unit_get_name (unit), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, fw_unit_kind_to_id (fw_unit_get_kind (unit)), -1, SQLITE_STATIC);
   sqlite3_bind_double (stmt, 9, fw_unit_get_area (unit));
@@ -601,7 +602,7 @@ save_sensor_cb (FwCache  *self,
   FwSensor *sensor = user_data;
   sqlite3_stmt *stmt = prepare (self,
     "INSERT INTO sensors (" RECORD_COLUMNS ", unit_id, parameter, unit_of_measure, interval_s) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT id FROM units WHERE uuid = ?6), ?7, ?8, ?9) "
     "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", unit_id = excluded.unit_id, "
     "parameter = excluded.parameter, unit_of_measure = excluded.unit_of_measure, "
     "interval_s = excluded.interval_s "
@@ -611,7 +612,7 @@ save_sensor_cb (FwCache  *self,
     return FALSE;
 
   bind_record (stmt, FW_RECORD (sensor));
-  sqlite3_bind_int64 (stmt, 6, fw_sensor_get_unit_id (sensor));
+  sqlite3_bind_text (stmt, 6, fw_sensor_get_unit_uuid (sensor), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, fw_parameter_to_id (fw_sensor_get_parameter (sensor)), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, fw_sensor_get_unit_of_measure (sensor), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 9, fw_sensor_get_interval (sensor));
@@ -849,8 +850,9 @@ fw_cache_list_sites (FwCache  *self,
   g_rec_mutex_lock (&self->lock);
 
   stmt = prepare (self,
-                  "SELECT id, uuid, revision, created_at, updated_at, farm_id, name "
-                  "FROM sites WHERE farm_id = ?1 AND deleted = 0 ORDER BY name",
+                  "SELECT s.id, s.uuid, s.revision, s.created_at, s.updated_at, f.uuid, s.name "
+                  "FROM sites s JOIN farms f ON f.id = s.farm_id "
+                  "WHERE s.farm_id = ?1 AND s.deleted = 0 ORDER BY s.name",
                   error);
   if (stmt == NULL)
     {
@@ -867,7 +869,7 @@ fw_cache_list_sites (FwCache  *self,
                                    "revision", sqlite3_column_int64 (stmt, 2),
                                    "created-at", sqlite3_column_int64 (stmt, 3),
                                    "updated-at", sqlite3_column_int64 (stmt, 4),
-                                   "farm-id", sqlite3_column_int64 (stmt, 5),
+                                   "farm-uuid", column_text (stmt, 5),
                                    "name", column_text (stmt, 6),
                                    NULL));
   sqlite3_reset (stmt);
@@ -936,9 +938,10 @@ fw_cache_list_sensors (FwCache  *self,
   g_rec_mutex_lock (&self->lock);
 
   stmt = prepare (self,
-                  "SELECT id, uuid, revision, created_at, updated_at, unit_id, "
-                  "parameter, unit_of_measure, interval_s "
-                  "FROM sensors WHERE unit_id = ?1 AND deleted = 0 ORDER BY id",
+                  "SELECT s.id, s.uuid, s.revision, s.created_at, s.updated_at, u.uuid, "
+                  "s.parameter, s.unit_of_measure, s.interval_s "
+                  "FROM sensors s JOIN units u ON u.id = s.unit_id "
+                  "WHERE s.unit_id = ?1 AND s.deleted = 0 ORDER BY s.id",
                   error);
   if (stmt == NULL)
     goto failed;
@@ -960,7 +963,7 @@ fw_cache_list_sensors (FwCache  *self,
                                      "revision", sqlite3_column_int64 (stmt, 2),
                                      "created-at", sqlite3_column_int64 (stmt, 3),
                                      "updated-at", sqlite3_column_int64 (stmt, 4),
-                                     "unit-id", sqlite3_column_int64 (stmt, 5),
+                                     "unit-uuid", column_text (stmt, 5),
                                      "parameter", parameter,
                                      "unit-of-measure", column_text (stmt, 7),
                                      "interval", (guint) sqlite3_column_int64 (stmt, 8),
@@ -1082,7 +1085,7 @@ fw_cache_list_units (FwCache  *self,
   g_rec_mutex_lock (&self->lock);
 
   stmt = prepare (self,
-                  "SELECT u.id, u.uuid, u.revision, u.created_at, u.updated_at, u.site_id, "
+                  "SELECT u.id, u.uuid, u.revision, u.created_at, u.updated_at, s.uuid, "
                   "s.name, u.name, u.kind, u.area_m2, u.volume_m3, u.species "
                   "FROM units u JOIN sites s ON s.id = u.site_id "
                   "WHERE s.farm_id = ?1 AND u.deleted = 0 AND s.deleted = 0",
@@ -1103,7 +1106,7 @@ fw_cache_list_units (FwCache  *self,
                                      "revision", sqlite3_column_int64 (stmt, 2),
                                      "created-at", sqlite3_column_int64 (stmt, 3),
                                      "updated-at", sqlite3_column_int64 (stmt, 4),
-                                     "site-id", sqlite3_column_int64 (stmt, 5),
+                                     "site-uuid", column_text (stmt, 5),
                                      "site-name", column_text (stmt, 6),
                                      "name", column_text (stmt, 7),
                                      "kind", kind,

@@ -468,7 +468,7 @@ save_model_cb (FwCache  *cache,
 
           site = g_object_new (FW_TYPE_SITE,
                                "uuid", site_uuid,
-                               "farm-id", fw_record_get_id (FW_RECORD (farm)),
+                               "farm-uuid", FW_DEMO_FARM_UUID,
                                "name", spec->site,
                                NULL);
           g_hash_table_insert (sites, (gpointer) spec->site, site);
@@ -478,7 +478,7 @@ save_model_cb (FwCache  *cache,
 
       unit = g_object_new (FW_TYPE_UNIT,
                            "uuid", unit_uuid,
-                           "site-id", fw_record_get_id (FW_RECORD (site)),
+                           "site-uuid", fw_record_get_uuid (FW_RECORD (site)),
                            "name", spec->name,
                            "kind", spec->kind,
                            "area", spec->area,
@@ -496,7 +496,7 @@ save_model_cb (FwCache  *cache,
 
           sensor = g_object_new (FW_TYPE_SENSOR,
                                  "uuid", sensor_uuid,
-                                 "unit-id", fw_record_get_id (FW_RECORD (unit)),
+                                 "unit-uuid", unit_uuid,
                                  "parameter", parameters[p],
                                  "interval", DEMO_INTERVAL,
                                  NULL);

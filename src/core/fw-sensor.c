@@ -16,7 +16,7 @@ struct _FwSensor
 {
   FwRecord     parent_instance;
 
-  gint64       unit_id;
+  char        *unit_uuid;
   FwParameter  parameter;
   char        *unit_of_measure;
   guint        interval;
@@ -31,7 +31,7 @@ G_DEFINE_FINAL_TYPE (FwSensor, fw_sensor, FW_TYPE_RECORD)
 
 enum {
   PROP_0,
-  PROP_UNIT_ID,
+  PROP_UNIT_UUID,
   PROP_PARAMETER,
   PROP_UNIT_OF_MEASURE,
   PROP_INTERVAL,
@@ -61,6 +61,7 @@ fw_sensor_finalize (GObject *object)
 {
   FwSensor *self = FW_SENSOR (object);
 
+  g_clear_pointer (&self->unit_uuid, g_free);
   g_clear_pointer (&self->unit_of_measure, g_free);
 
   G_OBJECT_CLASS (fw_sensor_parent_class)->finalize (object);
@@ -76,8 +77,8 @@ fw_sensor_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_UNIT_ID:
-      g_value_set_int64 (value, self->unit_id);
+    case PROP_UNIT_UUID:
+      g_value_set_string (value, self->unit_uuid);
       break;
 
     case PROP_PARAMETER:
@@ -127,8 +128,8 @@ fw_sensor_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_UNIT_ID:
-      self->unit_id = g_value_get_int64 (value);
+    case PROP_UNIT_UUID:
+      self->unit_uuid = g_value_dup_string (value);
       break;
 
     case PROP_PARAMETER:
@@ -162,8 +163,8 @@ fw_sensor_class_init (FwSensorClass *klass)
   object_class->get_property = fw_sensor_get_property;
   object_class->set_property = fw_sensor_set_property;
 
-  properties[PROP_UNIT_ID] =
-    g_param_spec_int64 ("unit-id", NULL, NULL, 0, G_MAXINT64, 0, construct_flags);
+  properties[PROP_UNIT_UUID] =
+    g_param_spec_string ("unit-uuid", NULL, NULL, NULL, construct_flags);
 
   properties[PROP_PARAMETER] =
     g_param_spec_enum ("parameter", NULL, NULL,
@@ -208,26 +209,27 @@ fw_sensor_init (FwSensor *self)
 }
 
 FwSensor *
-fw_sensor_new (gint64      unit_id,
-               FwParameter parameter,
-               guint       interval)
+fw_sensor_new (const char  *unit_uuid,
+               FwParameter  parameter,
+               guint        interval)
 {
+  g_return_val_if_fail (unit_uuid != NULL, NULL);
   g_return_val_if_fail ((guint) parameter < FW_N_PARAMETERS, NULL);
   g_return_val_if_fail (interval > 0, NULL);
 
   return g_object_new (FW_TYPE_SENSOR,
-                       "unit-id", unit_id,
+                       "unit-uuid", unit_uuid,
                        "parameter", parameter,
                        "interval", interval,
                        NULL);
 }
 
-gint64
-fw_sensor_get_unit_id (FwSensor *self)
+const char *
+fw_sensor_get_unit_uuid (FwSensor *self)
 {
-  g_return_val_if_fail (FW_IS_SENSOR (self), 0);
+  g_return_val_if_fail (FW_IS_SENSOR (self), NULL);
 
-  return self->unit_id;
+  return self->unit_uuid;
 }
 
 FwParameter

@@ -18,10 +18,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FwSensor, fw_sensor, FW, SENSOR, FwRecord)
 
-FwSensor    *fw_sensor_new                (gint64       unit_id,
+FwSensor    *fw_sensor_new                (const char  *unit_uuid,
                                            FwParameter  parameter,
                                            guint        interval);
-gint64       fw_sensor_get_unit_id        (FwSensor    *self);
+const char  *fw_sensor_get_unit_uuid      (FwSensor    *self);
 FwParameter  fw_sensor_get_parameter      (FwSensor    *self);
 const char  *fw_sensor_get_unit_of_measure (FwSensor   *self);
 guint        fw_sensor_get_interval       (FwSensor    *self);

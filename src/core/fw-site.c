@@ -12,7 +12,7 @@ struct _FwSite
 {
   FwRecord  parent_instance;
 
-  gint64    farm_id;
+  char     *farm_uuid;
   char     *name;
 };
 
@@ -20,7 +20,7 @@ G_DEFINE_FINAL_TYPE (FwSite, fw_site, FW_TYPE_RECORD)
 
 enum {
   PROP_0,
-  PROP_FARM_ID,
+  PROP_FARM_UUID,
   PROP_NAME,
   N_PROPS
 };
@@ -32,6 +32,7 @@ fw_site_finalize (GObject *object)
 {
   FwSite *self = FW_SITE (object);
 
+  g_clear_pointer (&self->farm_uuid, g_free);
   g_clear_pointer (&self->name, g_free);
 
   G_OBJECT_CLASS (fw_site_parent_class)->finalize (object);
@@ -47,8 +48,8 @@ fw_site_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_FARM_ID:
-      g_value_set_int64 (value, self->farm_id);
+    case PROP_FARM_UUID:
+      g_value_set_string (value, self->farm_uuid);
       break;
 
     case PROP_NAME:
@@ -70,8 +71,8 @@ fw_site_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_FARM_ID:
-      self->farm_id = g_value_get_int64 (value);
+    case PROP_FARM_UUID:
+      self->farm_uuid = g_value_dup_string (value);
       break;
 
     case PROP_NAME:
@@ -92,10 +93,10 @@ fw_site_class_init (FwSiteClass *klass)
   object_class->get_property = fw_site_get_property;
   object_class->set_property = fw_site_set_property;
 
-  properties[PROP_FARM_ID] =
-    g_param_spec_int64 ("farm-id", NULL, NULL,
-                        0, G_MAXINT64, 0,
-                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_FARM_UUID] =
+    g_param_spec_string ("farm-uuid", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL,
@@ -111,23 +112,24 @@ fw_site_init (FwSite *self)
 }
 
 FwSite *
-fw_site_new (gint64      farm_id,
+fw_site_new (const char *farm_uuid,
              const char *name)
 {
+  g_return_val_if_fail (farm_uuid != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
   return g_object_new (FW_TYPE_SITE,
-                       "farm-id", farm_id,
+                       "farm-uuid", farm_uuid,
                        "name", name,
                        NULL);
 }
 
-gint64
-fw_site_get_farm_id (FwSite *self)
+const char *
+fw_site_get_farm_uuid (FwSite *self)
 {
-  g_return_val_if_fail (FW_IS_SITE (self), 0);
+  g_return_val_if_fail (FW_IS_SITE (self), NULL);
 
-  return self->farm_id;
+  return self->farm_uuid;
 }
 
 const char *

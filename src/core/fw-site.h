@@ -14,9 +14,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FwSite, fw_site, FW, SITE, FwRecord)
 
-FwSite     *fw_site_new         (gint64      farm_id,
-                                 const char *name);
-gint64      fw_site_get_farm_id (FwSite     *self);
-const char *fw_site_get_name    (FwSite     *self);
+FwSite     *fw_site_new           (const char *farm_uuid,
+                                   const char *name);
+const char *fw_site_get_farm_uuid (FwSite     *self);
+const char *fw_site_get_name      (FwSite     *self);
 
 G_END_DECLS

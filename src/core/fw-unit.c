@@ -21,7 +21,7 @@ struct _FwUnit
   FwRecord     parent_instance;
 
   char        *name;
-  gint64       site_id;
+  char        *site_uuid;
   char        *site_name;
   FwUnitKind   kind;
   double       area;
@@ -39,7 +39,7 @@ G_DEFINE_FINAL_TYPE (FwUnit, fw_unit, FW_TYPE_RECORD)
 enum {
   PROP_0,
   PROP_NAME,
-  PROP_SITE_ID,
+  PROP_SITE_UUID,
   PROP_SITE_NAME,
   PROP_KIND,
   PROP_AREA,
@@ -140,6 +140,7 @@ fw_unit_finalize (GObject *object)
   FwUnit *self = FW_UNIT (object);
 
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->site_uuid, g_free);
   g_clear_pointer (&self->site_name, g_free);
   g_clear_pointer (&self->species, g_free);
 
@@ -160,8 +161,8 @@ fw_unit_get_property (GObject    *object,
       g_value_set_string (value, self->name);
       break;
 
-    case PROP_SITE_ID:
-      g_value_set_int64 (value, self->site_id);
+    case PROP_SITE_UUID:
+      g_value_set_string (value, self->site_uuid);
       break;
 
     case PROP_SITE_NAME:
@@ -219,8 +220,8 @@ fw_unit_set_property (GObject      *object,
       self->name = g_value_dup_string (value);
       break;
 
-    case PROP_SITE_ID:
-      self->site_id = g_value_get_int64 (value);
+    case PROP_SITE_UUID:
+      self->site_uuid = g_value_dup_string (value);
       break;
 
     case PROP_SITE_NAME:
@@ -264,8 +265,8 @@ fw_unit_class_init (FwUnitClass *klass)
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL, NULL, construct_flags);
 
-  properties[PROP_SITE_ID] =
-    g_param_spec_int64 ("site-id", NULL, NULL, 0, G_MAXINT64, 0, construct_flags);
+  properties[PROP_SITE_UUID] =
+    g_param_spec_string ("site-uuid", NULL, NULL, NULL, construct_flags);
 
   properties[PROP_SITE_NAME] =
     g_param_spec_string ("site-name", NULL, NULL, NULL, construct_flags);
@@ -318,12 +319,12 @@ fw_unit_get_name (FwUnit *self)
   return self->name;
 }
 
-gint64
-fw_unit_get_site_id (FwUnit *self)
+const char *
+fw_unit_get_site_uuid (FwUnit *self)
 {
-  g_return_val_if_fail (FW_IS_UNIT (self), 0);
+  g_return_val_if_fail (FW_IS_UNIT (self), NULL);
 
-  return self->site_id;
+  return self->site_uuid;
 }
 
 const char *

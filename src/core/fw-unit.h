@@ -30,7 +30,7 @@ const char *fw_unit_kind_get_label    (FwUnitKind   kind);
 const char *fw_species_get_label      (const char  *species);
 
 const char *fw_unit_get_name          (FwUnit      *self);
-gint64      fw_unit_get_site_id       (FwUnit      *self);
+const char *fw_unit_get_site_uuid     (FwUnit      *self);
 const char *fw_unit_get_site_name     (FwUnit      *self);
 FwUnitKind  fw_unit_get_kind          (FwUnit      *self);
 double      fw_unit_get_area          (FwUnit      *self);
