@@ -482,7 +482,6 @@ test_cache_unknown_parent (Fixture       *fixture,
 {
   FwCache *cache = open_cache (fixture->path);
   g_autoptr(FwSite) orphan = fw_site_new ("0b8c6d1e-9999-4999-8999-999999999999", "Nowhere");
-  g_autoptr(GPtrArray) farms = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Records name their parent by uuid; one the cache has not seen is
