@@ -231,7 +231,7 @@ assert_refused (const char   *path,
 
   cache = fw_cache_open (path, NULL, &error);
   g_assert_null (cache);
-  g_assert_error (error, FW_CACHE_ERROR, code);
+  g_assert_error (error, FW_DATABASE_ERROR, code);
   g_assert_nonnull (strstr (error->message, path));
 
   after = fw_test_file_checksum (path);
@@ -254,7 +254,7 @@ test_cache_refuse_newer (Fixture       *fixture,
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  assert_refused (fixture->path, FW_CACHE_ERROR_TOO_NEW);
+  assert_refused (fixture->path, FW_DATABASE_ERROR_TOO_NEW);
 }
 
 static void
@@ -273,7 +273,7 @@ test_cache_refuse_not_sqlite (Fixture       *fixture,
   g_assert_no_error (error);
   g_string_free (text, TRUE);
 
-  assert_refused (fixture->path, FW_CACHE_ERROR_NOT_A_CACHE);
+  assert_refused (fixture->path, FW_DATABASE_ERROR_FOREIGN);
 }
 
 static void
@@ -300,7 +300,7 @@ test_cache_refuse_corrupt (Fixture       *fixture,
   g_file_set_contents (fixture->path, contents, length, &error);
   g_assert_no_error (error);
 
-  assert_refused (fixture->path, FW_CACHE_ERROR_CORRUPT);
+  assert_refused (fixture->path, FW_DATABASE_ERROR_CORRUPT);
 }
 
 static void
@@ -316,7 +316,7 @@ test_cache_refuse_foreign (Fixture       *fixture,
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  assert_refused (fixture->path, FW_CACHE_ERROR_NOT_A_CACHE);
+  assert_refused (fixture->path, FW_DATABASE_ERROR_FOREIGN);
 }
 
 static void
@@ -400,7 +400,7 @@ test_cache_rejects_nan (Fixture       *fixture,
 
   g_assert_false (fw_cache_insert_readings (cache, fw_record_get_id (FW_RECORD (sensor)),
                                             batch, G_N_ELEMENTS (batch), &error));
-  g_assert_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_INVALID);
+  g_assert_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "1300"));
   g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 0);
 
@@ -430,7 +430,7 @@ test_cache_disk_full (Fixture       *fixture,
   fw_cache_set_page_limit (cache, 40);
 
   g_assert_false (fw_cache_insert_readings (cache, id, (FwReading *) big->data, big->len, &error));
-  g_assert_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_FULL);
+  g_assert_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FULL);
   g_assert_nonnull (strstr (error->message, fixture->path));
 
   /* All or nothing: what was there before is there, and none of the rest. */
@@ -487,7 +487,7 @@ test_cache_unknown_parent (Fixture       *fixture,
   /* Records name their parent by uuid; one the cache has not seen is
    * refused, not saved dangling. */
   g_assert_false (fw_cache_save_site (cache, orphan, &error));
-  g_assert_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_INVALID);
+  g_assert_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_INVALID);
   g_assert_cmpint (fw_record_get_id (FW_RECORD (orphan)), ==, 0);
 
   g_assert_finalize_object (cache);
@@ -653,7 +653,7 @@ test_cache_async (Fixture       *fixture,
   g_assert_no_error (error);
   fw_cache_open_async (bad_path, NULL, store_result_cb, &refused);
   g_assert_null (fw_cache_open_finish (wait_for (&refused), &error));
-  g_assert_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_NOT_A_CACHE);
+  g_assert_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FOREIGN);
 
   g_clear_pointer (&farms, g_ptr_array_unref);
   g_clear_object (&listed);

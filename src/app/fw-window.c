@@ -502,8 +502,8 @@ fw_window_show_error (FwWindow     *self,
   g_return_if_fail (error != NULL);
 
   /* The next step depends on what is wrong with the file. */
-  if (g_error_matches (error, FW_CACHE_ERROR, FW_CACHE_ERROR_NOT_A_CACHE) ||
-      g_error_matches (error, FW_CACHE_ERROR, FW_CACHE_ERROR_CORRUPT))
+  if (g_error_matches (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FOREIGN) ||
+      g_error_matches (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_CORRUPT))
     /* TRANSLATORS: under the reason the cache could not be opened */
     description = g_strdup_printf (_("%s\n\nThe file was left as it was. Move it away, and Fish Watch starts with an empty cache."),
                                    error->message);

@@ -9,21 +9,19 @@
  * fw_cache_run_in_transaction(), which nests with savepoints so that a
  * caller can group several writes into one commit.
  *
- * Opening never writes to a file it does not recognise: the file is read
- * and checked first, and only a Fish Watch cache (or an empty file) is put
- * in WAL mode and migrated.
+ * Opening, checking and migrating the file is fw-database.c's work, shared
+ * with the server's store.
  */
 
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "fw-cache.h"
 #include "fw-cache-private.h"
+#include "fw-database.h"
 
 struct _FwCache
 {
@@ -39,8 +37,6 @@ struct _FwCache
 
 G_DEFINE_FINAL_TYPE (FwCache, fw_cache, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (fw-cache-error-quark, fw_cache_error)
-
 /* How far back the trend of a sensor is fitted, at the least. */
 #define TREND_WINDOW 3600
 
@@ -50,46 +46,7 @@ set_error_from_db (FwCache     *self,
                    int          rc,
                    const char  *doing)
 {
-  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
-  FwCacheError code;
-
-  switch (rc & 0xff)
-    {
-    case SQLITE_NOTADB:
-      code = FW_CACHE_ERROR_NOT_A_CACHE;
-      g_set_error (error, FW_CACHE_ERROR, code,
-                   _("“%s” is not a Fish Watch cache: %s"), self->path, detail);
-      return FALSE;
-
-    case SQLITE_CORRUPT:
-      code = FW_CACHE_ERROR_CORRUPT;
-      break;
-
-    case SQLITE_FULL:
-      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_FULL,
-                   _("The disk holding “%s” is full; nothing was saved while %s"),
-                   self->path, doing);
-      return FALSE;
-
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-      code = FW_CACHE_ERROR_READ_ONLY;
-      break;
-
-    case SQLITE_CONSTRAINT:
-    case SQLITE_MISMATCH:
-      code = FW_CACHE_ERROR_INVALID;
-      break;
-
-    default:
-      code = FW_CACHE_ERROR_FAILED;
-      break;
-    }
-
-  g_set_error (error, FW_CACHE_ERROR, code,
-               _("Cache “%s” failed while %s: %s"), self->path, doing, detail);
-  return FALSE;
+  return fw_database_set_error (self->db, self->path, rc, doing, error);
 }
 
 static gboolean
@@ -98,12 +55,7 @@ exec (FwCache     *self,
       const char  *doing,
       GError     **error)
 {
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    return set_error_from_db (self, error, rc, doing);
-
-  return TRUE;
+  return fw_database_exec (self->db, self->path, sql, doing, error);
 }
 
 /* Statements are prepared once and kept; @sql must be a string literal,
@@ -132,84 +84,6 @@ prepare (FwCache     *self,
 
   g_hash_table_insert (self->statements, (gpointer) sql, stmt);
   return stmt;
-}
-
-static gboolean
-read_header (FwCache  *self,
-             GError  **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n_objects = 0;
-  int rc;
-
-  /* The first read of the schema is what tells a cache from any other
-   * file; nothing has been written yet when it fails. */
-  rc = sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM sqlite_schema", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    n_objects = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_ROW)
-    return set_error_from_db (self, error, rc, _("reading its schema"));
-
-  rc = sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    self->schema_version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_ROW)
-    return set_error_from_db (self, error, rc, _("reading its version"));
-
-  if (self->schema_version == 0 && n_objects > 0)
-    {
-      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_NOT_A_CACHE,
-                   _("“%s” is an SQLite database of another program, not a Fish Watch cache"),
-                   self->path);
-      return FALSE;
-    }
-
-  if (self->schema_version > fw_cache_n_migrations)
-    {
-      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_TOO_NEW,
-                   _("Cache “%s” was written by a newer Fish Watch (format %u, this version reads up to %u); update Fish Watch to open it"),
-                   self->path, self->schema_version, fw_cache_n_migrations);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-migrate (FwCache  *self,
-         GError  **error)
-{
-  while (self->schema_version < fw_cache_n_migrations)
-    {
-      guint next = self->schema_version + 1;
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %u", next);
-
-      if (!exec (self, "BEGIN IMMEDIATE", _("upgrading its format"), error))
-        return FALSE;
-
-      if (!exec (self, fw_cache_migrations[self->schema_version], _("upgrading its format"), error) ||
-          !exec (self, set_version, _("upgrading its format"), error))
-        {
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
-
-      if (!exec (self, "COMMIT", _("upgrading its format"), error))
-        {
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
-
-      self->schema_version = next;
-    }
-
-  return TRUE;
 }
 
 static void
@@ -282,8 +156,6 @@ fw_cache_open (const char    *path,
                GError       **error)
 {
   g_autoptr(FwCache) self = NULL;
-  g_autofree char *folder = NULL;
-  int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
@@ -294,43 +166,9 @@ fw_cache_open (const char    *path,
 
   self = g_object_new (FW_TYPE_CACHE, NULL);
   self->path = g_strdup (path);
-
-  folder = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (folder, 0700) != 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_READ_ONLY,
-                   _("Cannot create the folder “%s” for the cache: %s"),
-                   folder, g_strerror (errsv));
-      return NULL;
-    }
-
-  rc = sqlite3_open_v2 (path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                        NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_error_from_db (self, error, rc, _("opening it"));
-      return NULL;
-    }
-
-  sqlite3_busy_timeout (self->db, 5000);
-
-  if (!read_header (self, error))
-    return NULL;
-
-  /* From here on the file is ours to write. FULL synchronous commits
-   * survive a power cut, which a pond-side laptop will meet. */
-  if (!exec (self,
-             "PRAGMA journal_mode = WAL;"
-             "PRAGMA synchronous = FULL;"
-             "PRAGMA foreign_keys = ON;",
-             _("setting it up"), error))
-    return NULL;
-
-  if (!migrate (self, error))
+  self->db = fw_database_open (path, fw_cache_migrations, fw_cache_n_migrations,
+                               &self->schema_version, error);
+  if (self->db == NULL)
     return NULL;
 
   return g_steal_pointer (&self);
@@ -703,7 +541,7 @@ fw_cache_insert_readings (FwCache          *self,
           g_autofree char *sensor = g_strdup_printf ("%" G_GINT64_FORMAT, sensor_id);
           g_autofree char *time = g_strdup_printf ("%" G_GINT64_FORMAT, readings[i].time);
 
-          g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_INVALID,
+          g_set_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_INVALID,
                        _("Reading %s of sensor %s at %s is not a number; no reading was saved"),
                        index, sensor, time);
           return FALSE;
@@ -791,7 +629,7 @@ fw_cache_list_farms (FwCache  *self,
  * fw_cache_lookup_farm:
  * @uuid: the farm's uuid
  *
- * Returns: (transfer full): the farm, or %NULL with %FW_CACHE_ERROR_NOT_FOUND
+ * Returns: (transfer full): the farm, or %NULL with %FW_DATABASE_ERROR_NOT_FOUND
  */
 FwFarm *
 fw_cache_lookup_farm (FwCache     *self,
@@ -823,7 +661,7 @@ fw_cache_lookup_farm (FwCache     *self,
   g_rec_mutex_unlock (&self->lock);
 
   if (rc == SQLITE_DONE)
-    g_set_error (error, FW_CACHE_ERROR, FW_CACHE_ERROR_NOT_FOUND,
+    g_set_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_NOT_FOUND,
                  _("No farm with id “%s” in cache “%s”"), uuid, self->path);
   else if (rc != SQLITE_ROW)
     set_error_from_db (self, error, rc, _("looking up a farm"));

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "fw-database.h"
 #include "fw-farm.h"
 #include "fw-reading.h"
 #include "fw-sensor.h"
@@ -15,20 +16,6 @@
 #include "fw-unit.h"
 
 G_BEGIN_DECLS
-
-#define FW_CACHE_ERROR (fw_cache_error_quark ())
-
-typedef enum
-{
-  FW_CACHE_ERROR_FAILED,
-  FW_CACHE_ERROR_NOT_A_CACHE,
-  FW_CACHE_ERROR_CORRUPT,
-  FW_CACHE_ERROR_TOO_NEW,
-  FW_CACHE_ERROR_FULL,
-  FW_CACHE_ERROR_READ_ONLY,
-  FW_CACHE_ERROR_NOT_FOUND,
-  FW_CACHE_ERROR_INVALID,
-} FwCacheError;
 
 #define FW_TYPE_CACHE (fw_cache_get_type ())
 
@@ -38,7 +25,6 @@ typedef gboolean (*FwCacheTransactionFunc) (FwCache   *cache,
                                             gpointer   user_data,
                                             GError   **error);
 
-GQuark      fw_cache_error_quark               (void);
 char       *fw_cache_get_default_path          (void);
 guint       fw_cache_get_latest_schema_version (void);
 
