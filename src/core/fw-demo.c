@@ -118,6 +118,118 @@ demo_uuid (const char *a,
                           h2 & G_GUINT64_CONSTANT (0xffffffffffff));
 }
 
+/* Adds a unit and its sensors to @records, and the sensors' physics to
+ * @specs when given. */
+static void
+add_unit (GPtrArray      *records,
+          GArray         *specs,
+          const DemoUnit *spec,
+          guint           index,
+          const char     *site_uuid,
+          const char     *unit_uuid)
+{
+  const FwParameter *parameters;
+  guint n = n_parameters (spec, &parameters);
+
+  g_ptr_array_add (records, g_object_new (FW_TYPE_UNIT,
+                                          "uuid", unit_uuid,
+                                          "site-uuid", site_uuid,
+                                          "name", spec->name,
+                                          "kind", spec->kind,
+                                          "area", spec->area,
+                                          "volume", spec->volume,
+                                          "species", spec->species,
+                                          NULL));
+
+  for (guint p = 0; p < n; p++)
+    {
+      g_autofree char *sensor_uuid = demo_uuid (unit_uuid, fw_parameter_to_id (parameters[p]));
+      DemoSensor demo = {
+        spec, index, parameters[p],
+        { spec->regime, spec->load, fw_pond_seed_for (sensor_uuid, "demo"), DEMO_INTERVAL },
+      };
+
+      g_ptr_array_add (records, g_object_new (FW_TYPE_SENSOR,
+                                              "uuid", sensor_uuid,
+                                              "unit-uuid", unit_uuid,
+                                              "parameter", parameters[p],
+                                              "interval", DEMO_INTERVAL,
+                                              NULL));
+      if (specs != NULL)
+        g_array_append_val (specs, demo);
+    }
+}
+
+static GPtrArray *
+build_model (guint   extra_units,
+             GArray *specs)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) sites = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  /* The extra ponds share one static description; only names differ. */
+  static const DemoUnit load_pond = {
+    "Load Test Ponds", NULL, FW_UNIT_KIND_POND, 40000, 52000, "channel_catfish", FW_POND_REGIME_POND, 1.0,
+  };
+
+  g_ptr_array_add (records, g_object_new (FW_TYPE_FARM,
+                                          "uuid", FW_DEMO_FARM_UUID,
+                                          "name", "Willow Creek Fish Farm",
+                                          "timezone", DEMO_TIMEZONE,
+                                          NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_units) + extra_units; i++)
+    {
+      const DemoUnit *spec = i < G_N_ELEMENTS (demo_units) ? &demo_units[i] : &load_pond;
+      g_autofree char *name = NULL;
+      g_autofree char *unit_uuid = NULL;
+      const char *site_uuid = g_hash_table_lookup (sites, spec->site);
+      DemoUnit named;
+
+      if (site_uuid == NULL)
+        {
+          char *uuid = demo_uuid ("site", spec->site);
+
+          g_hash_table_insert (sites, (gpointer) spec->site, uuid);
+          site_uuid = uuid;
+          g_ptr_array_add (records, g_object_new (FW_TYPE_SITE,
+                                                  "uuid", uuid,
+                                                  "farm-uuid", FW_DEMO_FARM_UUID,
+                                                  "name", spec->site,
+                                                  NULL));
+        }
+
+      if (spec == &load_pond)
+        {
+          name = g_strdup_printf ("Load Pond %u", (guint) (i - G_N_ELEMENTS (demo_units) + 1));
+          named = *spec;
+          named.name = name;
+          spec = &named;
+        }
+
+      unit_uuid = demo_uuid (spec->site, spec->name);
+      add_unit (records, specs, spec, i, site_uuid, unit_uuid);
+    }
+
+  return records;
+}
+
+/**
+ * fw_demo_build_records:
+ * @extra_units: more ponds, four sensors each, beyond the demo farm's own
+ *   (for load tests)
+ *
+ * The demo farm as records with their stable uuids, parents first: the
+ * farm, then each site before its units and each unit before its sensors.
+ * What a server seeds its store with.
+ *
+ * Returns: (transfer container) (element-type FwRecord): the records
+ */
+GPtrArray *
+fw_demo_build_records (guint extra_units)
+{
+  return build_model (extra_units, NULL);
+}
+
 typedef struct
 {
   GPtrArray *sensors;   /* FwSensor, parallel to specs */
@@ -130,73 +242,27 @@ save_model_cb (FwCache  *cache,
                GError  **error)
 {
   DemoModel *model = user_data;
-  g_autoptr(FwFarm) farm = NULL;
-  g_autoptr(GHashTable) sites = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  g_autoptr(GPtrArray) records = build_model (0, model->specs);
 
-  farm = g_object_new (FW_TYPE_FARM,
-                       "uuid", FW_DEMO_FARM_UUID,
-                       "name", "Willow Creek Fish Farm",
-                       "timezone", DEMO_TIMEZONE,
-                       NULL);
-  if (!fw_cache_save_farm (cache, farm, error))
-    return FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (demo_units); i++)
+  for (guint i = 0; i < records->len; i++)
     {
-      const DemoUnit *spec = &demo_units[i];
-      const FwParameter *parameters;
-      guint n = n_parameters (spec, &parameters);
-      g_autoptr(FwUnit) unit = NULL;
-      g_autofree char *unit_uuid = demo_uuid (spec->site, spec->name);
-      FwSite *site = g_hash_table_lookup (sites, spec->site);
+      FwRecord *record = g_ptr_array_index (records, i);
+      gboolean saved = FALSE;
 
-      if (site == NULL)
+      if (FW_IS_FARM (record))
+        saved = fw_cache_save_farm (cache, FW_FARM (record), error);
+      else if (FW_IS_SITE (record))
+        saved = fw_cache_save_site (cache, FW_SITE (record), error);
+      else if (FW_IS_UNIT (record))
+        saved = fw_cache_save_unit (cache, FW_UNIT (record), error);
+      else if (FW_IS_SENSOR (record))
         {
-          g_autofree char *site_uuid = demo_uuid ("site", spec->site);
-
-          site = g_object_new (FW_TYPE_SITE,
-                               "uuid", site_uuid,
-                               "farm-uuid", FW_DEMO_FARM_UUID,
-                               "name", spec->site,
-                               NULL);
-          g_hash_table_insert (sites, (gpointer) spec->site, site);
-          if (!fw_cache_save_site (cache, site, error))
-            return FALSE;
+          saved = fw_cache_save_sensor (cache, FW_SENSOR (record), error);
+          g_ptr_array_add (model->sensors, g_object_ref (record));
         }
 
-      unit = g_object_new (FW_TYPE_UNIT,
-                           "uuid", unit_uuid,
-                           "site-uuid", fw_record_get_uuid (FW_RECORD (site)),
-                           "name", spec->name,
-                           "kind", spec->kind,
-                           "area", spec->area,
-                           "volume", spec->volume,
-                           "species", spec->species,
-                           NULL);
-      if (!fw_cache_save_unit (cache, unit, error))
+      if (!saved)
         return FALSE;
-
-      for (guint p = 0; p < n; p++)
-        {
-          g_autofree char *sensor_uuid = demo_uuid (unit_uuid, fw_parameter_to_id (parameters[p]));
-          FwSensor *sensor;
-          DemoSensor demo = {
-            spec, i, parameters[p],
-            { spec->regime, spec->load, fw_pond_seed_for (sensor_uuid, "demo"), DEMO_INTERVAL },
-          };
-
-          sensor = g_object_new (FW_TYPE_SENSOR,
-                                 "uuid", sensor_uuid,
-                                 "unit-uuid", unit_uuid,
-                                 "parameter", parameters[p],
-                                 "interval", DEMO_INTERVAL,
-                                 NULL);
-          g_ptr_array_add (model->sensors, sensor);
-          g_array_append_val (model->specs, demo);
-
-          if (!fw_cache_save_sensor (cache, sensor, error))
-            return FALSE;
-        }
     }
 
   return TRUE;

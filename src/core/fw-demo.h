@@ -21,6 +21,7 @@ typedef void (*FwProgressFunc) (double   fraction,
 
 guint    fw_demo_get_n_units      (void);
 guint    fw_demo_get_n_sensors    (void);
+GPtrArray *fw_demo_build_records  (guint                extra_units);
 
 gboolean fw_demo_populate         (FwCache             *cache,
                                    FwTime               now,

@@ -156,6 +156,9 @@ fw_mutation_free (FwMutation *mutation)
   g_free (mutation->mutation_id);
   g_free (mutation->record_uuid);
   g_clear_object (&mutation->record);
+  g_free (mutation->invalid_code);
+  g_free (mutation->invalid_message);
+  g_free (mutation->invalid_field);
   g_free (mutation);
 }
 
@@ -312,18 +315,18 @@ fw_store_remove_session (FwStore     *self,
 }
 
 gboolean
-fw_store_throttle_login (FwStore     *self,
-                         const char  *key,
-                         gboolean     failed,
-                         FwTime       now,
-                         guint        window,
-                         guint       *failures,
-                         FwTime      *window_start,
-                         GError     **error)
+fw_store_throttle_login (FwStore         *self,
+                         const char      *key,
+                         FwLoginAttempt   attempt,
+                         FwTime           now,
+                         guint            window,
+                         guint           *failures,
+                         FwTime          *window_start,
+                         GError         **error)
 {
   g_return_val_if_fail (FW_IS_STORE (self), FALSE);
 
-  return FW_STORE_GET_IFACE (self)->throttle_login (self, key, failed, now, window, failures, window_start, error);
+  return FW_STORE_GET_IFACE (self)->throttle_login (self, key, attempt, now, window, failures, window_start, error);
 }
 
 gboolean

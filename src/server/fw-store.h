@@ -54,6 +54,13 @@ JsonNode *fw_user_to_json      (FwUser     *user);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FwUser, fw_user_free)
 
+typedef enum
+{
+  FW_LOGIN_ATTEMPT_CHECK,
+  FW_LOGIN_ATTEMPT_FAILED,
+  FW_LOGIN_ATTEMPT_SUCCEEDED,
+} FwLoginAttempt;
+
 typedef struct
 {
   char *uuid;
@@ -83,6 +90,11 @@ typedef struct
   char     *record_uuid;
   FwRecord *record;          /* NULL for a delete */
   gint64    base_revision;   /* the revision the client edited; 0 if new */
+  /* Set when the mutation could not be read: it is answered as rejected,
+   * and the answer kept, without touching any record. */
+  char     *invalid_code;
+  char     *invalid_message;
+  char     *invalid_field;
 } FwMutation;
 
 void fw_mutation_free (FwMutation *mutation);
@@ -207,7 +219,7 @@ struct _FwStoreInterface
                                       GError        **error);
   gboolean    (*throttle_login)      (FwStore        *self,
                                       const char     *key,
-                                      gboolean        failed,
+                                      FwLoginAttempt  attempt,
                                       FwTime          now,
                                       guint           window,
                                       guint          *failures,
@@ -292,7 +304,7 @@ gboolean    fw_store_remove_session  (FwStore        *self,
                                       GError        **error);
 gboolean    fw_store_throttle_login  (FwStore        *self,
                                       const char     *key,
-                                      gboolean        failed,
+                                      FwLoginAttempt  attempt,
                                       FwTime          now,
                                       guint           window,
                                       guint          *failures,
