@@ -22,30 +22,29 @@
 
 typedef struct
 {
-  const char   *site;
-  const char   *name;
-  FwUnitKind    kind;
-  double        area;     /* m² */
-  double        volume;   /* m³ */
-  const char   *species;
-  FwPondRegime  regime;
-  double        load;     /* stocking and feeding pressure, 1 = typical */
+  const char *site;
+  const char *name;
+  FwUnitKind  kind;       /* which also says how its water behaves */
+  double      area;       /* m² */
+  double      volume;     /* m³ */
+  const char *species;
+  double      load;       /* stocking and feeding pressure, 1 = typical */
 } DemoUnit;
 
 static const DemoUnit demo_units[] = {
-  { "North Ponds", "Pond 1", FW_UNIT_KIND_POND, 40000, 52000, "channel_catfish", FW_POND_REGIME_POND, 0.85 },
-  { "North Ponds", "Pond 2", FW_UNIT_KIND_POND, 36000, 46800, "channel_catfish", FW_POND_REGIME_POND, 1.00 },
-  { "North Ponds", "Pond 3", FW_UNIT_KIND_POND, 52000, 67600, "channel_catfish", FW_POND_REGIME_POND, 0.95 },
-  { "North Ponds", "Pond 4", FW_UNIT_KIND_POND, 30000, 39000, "channel_catfish", FW_POND_REGIME_POND, 1.35 },
-  { "North Ponds", "Pond 5", FW_UNIT_KIND_POND, 44000, 57200, "channel_catfish", FW_POND_REGIME_POND, 1.10 },
-  { "North Ponds", "Pond 6", FW_UNIT_KIND_POND, 25000, 32500, "channel_catfish", FW_POND_REGIME_POND, 0.75 },
-  { "Hatchery Hall", "Tank A1", FW_UNIT_KIND_TANK, 12.6, 20, "nile_tilapia", FW_POND_REGIME_TANK, 1.0 },
-  { "Hatchery Hall", "Tank A2", FW_UNIT_KIND_TANK, 12.6, 20, "nile_tilapia", FW_POND_REGIME_TANK, 1.1 },
-  { "Hatchery Hall", "Tank B1", FW_UNIT_KIND_TANK, 19.6, 32, "nile_tilapia", FW_POND_REGIME_TANK, 0.9 },
-  { "Hatchery Hall", "Tank B2", FW_UNIT_KIND_TANK, 19.6, 32, "nile_tilapia", FW_POND_REGIME_TANK, 1.2 },
-  { "Spring Raceways", "Raceway 1", FW_UNIT_KIND_RACEWAY, 90, 81, "rainbow_trout", FW_POND_REGIME_RACEWAY, 1.0 },
-  { "Spring Raceways", "Raceway 2", FW_UNIT_KIND_RACEWAY, 90, 81, "rainbow_trout", FW_POND_REGIME_RACEWAY, 1.1 },
-  { "Spring Raceways", "Raceway 3", FW_UNIT_KIND_RACEWAY, 90, 81, "rainbow_trout", FW_POND_REGIME_RACEWAY, 0.9 },
+  { "North Ponds", "Pond 1", FW_UNIT_KIND_POND, 40000, 52000, "channel_catfish", 0.85 },
+  { "North Ponds", "Pond 2", FW_UNIT_KIND_POND, 36000, 46800, "channel_catfish", 1.00 },
+  { "North Ponds", "Pond 3", FW_UNIT_KIND_POND, 52000, 67600, "channel_catfish", 0.95 },
+  { "North Ponds", "Pond 4", FW_UNIT_KIND_POND, 30000, 39000, "channel_catfish", 1.35 },
+  { "North Ponds", "Pond 5", FW_UNIT_KIND_POND, 44000, 57200, "channel_catfish", 1.10 },
+  { "North Ponds", "Pond 6", FW_UNIT_KIND_POND, 25000, 32500, "channel_catfish", 0.75 },
+  { "Hatchery Hall", "Tank A1", FW_UNIT_KIND_TANK, 12.6, 20, "nile_tilapia", 1.0 },
+  { "Hatchery Hall", "Tank A2", FW_UNIT_KIND_TANK, 12.6, 20, "nile_tilapia", 1.1 },
+  { "Hatchery Hall", "Tank B1", FW_UNIT_KIND_TANK, 19.6, 32, "nile_tilapia", 0.9 },
+  { "Hatchery Hall", "Tank B2", FW_UNIT_KIND_TANK, 19.6, 32, "nile_tilapia", 1.2 },
+  { "Spring Raceways", "Raceway 1", FW_UNIT_KIND_RACEWAY, 90, 81, "rainbow_trout", 1.0 },
+  { "Spring Raceways", "Raceway 2", FW_UNIT_KIND_RACEWAY, 90, 81, "rainbow_trout", 1.1 },
+  { "Spring Raceways", "Raceway 3", FW_UNIT_KIND_RACEWAY, 90, 81, "rainbow_trout", 0.9 },
 };
 
 static const FwParameter pond_parameters[] = {
@@ -72,7 +71,7 @@ static guint
 n_parameters (const DemoUnit  *unit,
               const FwParameter **parameters)
 {
-  if (unit->regime == FW_POND_REGIME_RACEWAY)
+  if (unit->kind == FW_UNIT_KIND_RACEWAY)
     {
       *parameters = raceway_parameters;
       return G_N_ELEMENTS (raceway_parameters);
@@ -146,7 +145,10 @@ add_unit (GPtrArray      *records,
       g_autofree char *sensor_uuid = demo_uuid (unit_uuid, fw_parameter_to_id (parameters[p]));
       DemoSensor demo = {
         spec, index, parameters[p],
-        { spec->regime, spec->load, fw_pond_seed_for (sensor_uuid, "demo"), DEMO_INTERVAL },
+        {
+          fw_pond_regime_for_kind (spec->kind), spec->load,
+          fw_pond_seed_for (sensor_uuid, "demo"), DEMO_INTERVAL,
+        },
       };
 
       g_ptr_array_add (records, g_object_new (FW_TYPE_SENSOR,
@@ -168,7 +170,7 @@ build_model (guint   extra_units,
   g_autoptr(GHashTable) sites = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   /* The extra ponds share one static description; only names differ. */
   static const DemoUnit load_pond = {
-    "Load Test Ponds", NULL, FW_UNIT_KIND_POND, 40000, 52000, "channel_catfish", FW_POND_REGIME_POND, 1.0,
+    "Load Test Ponds", NULL, FW_UNIT_KIND_POND, 40000, 52000, "channel_catfish", 1.0,
   };
 
   g_ptr_array_add (records, g_object_new (FW_TYPE_FARM,

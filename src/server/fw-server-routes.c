@@ -885,6 +885,7 @@ read_batch (FwRequest     *request,
       g_array_append_val (times, reading.time);
       g_hash_table_add (seen, &g_array_index (times, gint64, times->len - 1));
       g_array_append_val (batch->readings, reading);
+      g_array_append_val (batch->indexes, i);
     }
 
 #undef FAIL

@@ -1550,7 +1550,8 @@ store_ingest (FwStore     *store,
 
           if (reading->value < info->plausible_min || reading->value > info->plausible_max)
             {
-              fw_ingest_batch_reject (batch, i, reading->time, "out_of_range");
+              fw_ingest_batch_reject (batch, g_array_index (batch->indexes, guint, i),
+                                      reading->time, "out_of_range");
               continue;
             }
 

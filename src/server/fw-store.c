@@ -194,6 +194,7 @@ fw_ingest_batch_new (const char *sensor_uuid)
 
   batch->sensor_uuid = g_strdup (sensor_uuid);
   batch->readings = g_array_new (FALSE, FALSE, sizeof (FwReading));
+  batch->indexes = g_array_new (FALSE, FALSE, sizeof (guint));
   batch->rejections = g_array_new (FALSE, FALSE, sizeof (FwRejection));
   return batch;
 }
@@ -207,6 +208,7 @@ fw_ingest_batch_free (FwIngestBatch *batch)
   g_free (batch->sensor_uuid);
   g_free (batch->error);
   g_array_unref (batch->readings);
+  g_array_unref (batch->indexes);
   g_array_unref (batch->rejections);
   g_free (batch);
 }

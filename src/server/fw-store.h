@@ -126,6 +126,7 @@ typedef struct
 {
   char     *sensor_uuid;
   GArray   *readings;        /* FwReading */
+  GArray   *indexes;         /* guint: each reading's place in the request */
   /* filled by the store: */
   guint     accepted;
   guint     rejected;

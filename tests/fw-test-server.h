@@ -1,0 +1,40 @@
+/* fw-test-server.h — a real fishwatch-server on loopback, for tests
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char        *dir;
+  char        *db;
+  GPid         pid;
+  guint        port;
+  char        *base_url;
+  JsonNode    *demo;          /* what `fishwatch-server demo` printed */
+  SoupSession *session;
+} FwTestServer;
+
+FwTestServer *fw_test_server_start    (const char   *extra_args);
+int           fw_test_server_stop     (FwTestServer *server);
+const char   *fw_test_server_password (FwTestServer *server,
+                                       const char   *username);
+const char   *fw_test_server_device_token (FwTestServer *server);
+char         *fw_test_server_login    (FwTestServer *server,
+                                       const char   *username);
+guint         fw_test_server_call     (FwTestServer *server,
+                                       const char   *method,
+                                       const char   *path,
+                                       const char   *token,
+                                       const char   *body,
+                                       JsonNode    **response,
+                                       SoupMessageHeaders **headers);
+
+G_END_DECLS
