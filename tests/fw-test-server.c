@@ -37,6 +37,18 @@ server_program (void)
 FwTestServer *
 fw_test_server_start (const char *extra_args)
 {
+  return fw_test_server_start_full (NULL, extra_args);
+}
+
+/**
+ * fw_test_server_start_full:
+ * @demo_args: (nullable): more arguments for `fishwatch-server demo`
+ * @serve_args: (nullable): more arguments for serving
+ */
+FwTestServer *
+fw_test_server_start_full (const char *demo_args,
+                           const char *serve_args)
+{
   FwTestServer *server = g_new0 (FwTestServer, 1);
   g_autoptr(GError) error = NULL;
   g_autofree char *demo_out = NULL;
@@ -49,9 +61,13 @@ fw_test_server_start (const char *extra_args)
   server->db = g_build_filename (server->dir, "store.db", NULL);
 
   {
-    const char *demo_argv[] = { server_program (), "--db", server->db, "demo", NULL };
+    g_autofree char *demo_command = g_strdup_printf ("'%s' --db '%s' demo %s",
+                                                     server_program (), server->db, demo_args ?: "");
+    g_auto(GStrv) demo_argv = NULL;
 
-    g_spawn_sync (NULL, (char **) demo_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+    g_shell_parse_argv (demo_command, NULL, &demo_argv, &error);
+    g_assert_no_error (error);
+    g_spawn_sync (NULL, demo_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                   &demo_out, NULL, &status, &error);
     g_assert_no_error (error);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
@@ -60,7 +76,7 @@ fw_test_server_start (const char *extra_args)
   }
 
   command = g_strdup_printf ("'%s' --db '%s' --listen 127.0.0.1:0 %s",
-                             server_program (), server->db, extra_args ?: "");
+                             server_program (), server->db, serve_args ?: "");
   g_shell_parse_argv (command, NULL, &argv, &error);
   g_assert_no_error (error);
 

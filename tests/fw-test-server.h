@@ -23,6 +23,8 @@ typedef struct
 } FwTestServer;
 
 FwTestServer *fw_test_server_start    (const char   *extra_args);
+FwTestServer *fw_test_server_start_full (const char *demo_args,
+                                         const char *serve_args);
 int           fw_test_server_stop     (FwTestServer *server);
 const char   *fw_test_server_password (FwTestServer *server,
                                        const char   *username);

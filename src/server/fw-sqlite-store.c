@@ -80,6 +80,12 @@ static const char migration_1[] =
   "  value REAL NOT NULL,"
   "  PRIMARY KEY (sensor_id, t)"
   ") WITHOUT ROWID;"
+  /* Each sensor's newest reading, kept on ingest: what dashboards poll. */
+  "CREATE TABLE latest_readings ("
+  "  sensor_id INTEGER PRIMARY KEY,"
+  "  t INTEGER NOT NULL,"
+  "  value REAL NOT NULL"
+  ");"
   "CREATE TABLE rollups_hourly ("
   "  sensor_id INTEGER NOT NULL,"
   "  hour INTEGER NOT NULL,"
@@ -1439,15 +1445,31 @@ typedef struct
 } Rollup;
 
 static gboolean
-flush_rollups (FwSqliteStore  *self,
-               Connection     *connection,
-               gint64          sensor_id,
-               GHashTable     *hours,
-               GError        **error)
+flush_rollups (FwSqliteStore    *self,
+               Connection       *connection,
+               gint64            sensor_id,
+               GHashTable       *hours,
+               const FwReading  *newest,
+               GError          **error)
 {
   sqlite3_stmt *stmt;
   GHashTableIter iter;
   gpointer key, value;
+
+  if (newest != NULL)
+    {
+      stmt = prepare (self, connection,
+                      "INSERT INTO latest_readings (sensor_id, t, value) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (sensor_id) DO UPDATE SET t = ?2, value = ?3 WHERE ?2 > t",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, sensor_id);
+      sqlite3_bind_int64 (stmt, 2, newest->time);
+      sqlite3_bind_double (stmt, 3, newest->value);
+      if (!step_done (self, connection, stmt, "updating the latest reading", error))
+        return FALSE;
+    }
 
   stmt = prepare (self, connection,
                   "INSERT INTO rollups_hourly (sensor_id, hour, min, max, sum, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -1498,6 +1520,7 @@ store_ingest (FwStore     *store,
     {
       FwIngestBatch *batch = g_ptr_array_index (batches, b);
       const FwParameterInfo *info;
+      const FwReading *newest;
       FwParameter parameter;
       sqlite3_stmt *stmt;
       gint64 sensor_id;
@@ -1540,6 +1563,7 @@ store_ingest (FwStore     *store,
         goto rollback;
 
       g_hash_table_remove_all (hours);
+      newest = NULL;
       sqlite3_bind_int64 (stmt, 1, sensor_id);
 
       for (guint i = 0; i < batch->readings->len; i++)
@@ -1571,6 +1595,9 @@ store_ingest (FwStore     *store,
           if (sqlite3_changes (connection->db) == 0)
             continue;
 
+          if (newest == NULL || reading->time > newest->time)
+            newest = reading;
+
           hour = reading->time - reading->time % 3600;
           rollup = g_hash_table_lookup (hours, &hour);
           if (rollup == NULL)
@@ -1585,7 +1612,7 @@ store_ingest (FwStore     *store,
           rollup->count++;
         }
 
-      if (!flush_rollups (self, connection, sensor_id, hours, error))
+      if (!flush_rollups (self, connection, sensor_id, hours, newest, error))
         goto rollback;
     }
 
@@ -1689,11 +1716,9 @@ store_latest_readings (FwStore     *store,
   sqlite3_stmt *stmt;
   int rc = SQLITE_ERROR;
 
-  /* For each sensor, the newest reading: one index seek each. */
   stmt = prepare (self, connection,
-                  "SELECT s.uuid, s.unit_uuid, s.parameter, r.t, r.value FROM sensors s "
-                  "JOIN readings r ON r.sensor_id = s.id "
-                  "AND r.t = (SELECT max (t) FROM readings WHERE sensor_id = s.id) "
+                  "SELECT s.uuid, s.unit_uuid, s.parameter, l.t, l.value FROM sensors s "
+                  "JOIN latest_readings l ON l.sensor_id = s.id "
                   "WHERE s.farm_uuid = ?1 AND s.deleted = 0 ORDER BY s.uuid",
                   error);
   if (stmt != NULL)
