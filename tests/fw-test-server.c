@@ -115,8 +115,13 @@ fw_test_server_stop (FwTestServer *server)
   int status = -1;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  kill (server->pid, SIGTERM);
-  while (waitpid (server->pid, &status, WNOHANG) == 0)
+  /* A test may have stopped it already. */
+  if (waitpid (server->pid, &status, WNOHANG) == 0)
+    kill (server->pid, SIGTERM);
+  else
+    deadline = 0;
+
+  while (deadline != 0 && waitpid (server->pid, &status, WNOHANG) == 0)
     {
       if (g_get_monotonic_time () > deadline)
         {

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include "fw-core.h"
 #include "fw-server.h"
 #include "fw-test-server.h"
@@ -660,6 +662,96 @@ test_health_and_metrics (Fixture       *fixture,
   }
 }
 
+typedef struct
+{
+  GPid      pid;
+  gboolean  signalled;
+  GBytes   *answer;
+  GError   *error;
+  gboolean  done;
+} InFlight;
+
+static void
+on_wrote_body_cb (SoupMessage *message,
+                  InFlight    *flight)
+{
+  /* The request is on its way: now ask the server to stop. */
+  kill (flight->pid, SIGTERM);
+  flight->signalled = TRUE;
+}
+
+static void
+on_answered_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  InFlight *flight = user_data;
+
+  flight->answer = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &flight->error);
+  flight->done = TRUE;
+}
+
+static void
+test_stop_finishes_in_flight (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const char *device = fw_test_server_device_token (fixture->server);
+  g_autoptr(JsonNode) self = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *url = g_strconcat (fixture->server->base_url, "/api/v1/ingest", NULL);
+  g_autofree char *authorization = g_strconcat ("Bearer ", device, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+  g_autoptr(SoupSession) fresh = soup_session_new ();
+  g_autoptr(SoupMessage) late = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  InFlight flight = { fixture->server->pid, FALSE, NULL, NULL, FALSE };
+  JsonArray *sensors;
+  FwTime now = g_get_real_time () / G_USEC_PER_SEC;
+  guint per_sensor = 2000;
+
+  /* A large ingest: long enough to be in flight when SIGTERM comes. */
+  g_assert_cmpuint (call (fixture, "GET", "/api/v1/devices/self", device, NULL, &self), ==, 200);
+  sensors = json_object_get_array_member (json_node_get_object (self), "sensors");
+  g_string_append (body, "{\"batches\":[");
+  for (guint s = 0; s < 40; s++)
+    {
+      g_string_append_printf (body, "%s{\"sensor\":\"%s\",\"start\":%" G_GINT64_FORMAT ",\"interval\":60,\"values\":[",
+                              s > 0 ? "," : "",
+                              json_object_get_string_member (json_array_get_object_element (sensors, s), "id"),
+                              now - (FwTime) per_sensor * 60);
+      for (guint i = 0; i < per_sensor; i++)
+        g_string_append (body, i > 0 ? ",7.25" : "7.25");
+      g_string_append (body, "]}");
+    }
+  g_string_append (body, "]}");
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+  bytes = g_bytes_new (body->str, body->len);
+  soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+  g_signal_connect (message, "wrote-body", G_CALLBACK (on_wrote_body_cb), &flight);
+
+  soup_session_send_and_read_async (fixture->server->session, message, G_PRIORITY_DEFAULT, NULL,
+                                    on_answered_cb, &flight);
+  while (!flight.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The request in flight was answered in full after the signal. */
+  g_assert_true (flight.signalled);
+  g_assert_no_error (flight.error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  answer = json_from_string (g_bytes_get_data (flight.answer, NULL), NULL);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (answer), "accepted"), ==, 40 * per_sensor);
+  g_bytes_unref (flight.answer);
+
+  /* And nobody new gets in. */
+  late = soup_message_new ("GET", fixture->server->base_url);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = soup_session_send_and_read (fresh, late, NULL, &error);
+  g_assert_nonnull (error);
+}
+
 /* Every route the code serves is in the OpenAPI document, and the
  * document describes no route the code does not serve. */
 static void
@@ -720,6 +812,7 @@ main (int   argc,
   ADD ("pull-pages", test_pull_pages);
   ADD ("ingest-validation", test_ingest_validation);
   ADD ("health-and-metrics", test_health_and_metrics);
+  ADD ("stop-finishes-in-flight", test_stop_finishes_in_flight);
   g_test_add_func ("/server/openapi-matches-routes", test_openapi_matches_routes);
 
 #undef ADD

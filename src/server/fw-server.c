@@ -395,9 +395,6 @@ on_request_done_cb (GObject      *source,
   g_object_unref (flight->msg);
   g_free (flight->pending);
   g_free (flight);
-
-  self->in_flight--;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
   g_object_unref (self);
 }
 
@@ -513,13 +510,32 @@ handler_cb (SoupServer        *soup,
   flight->handler = g_signal_connect (msg, "disconnected",
                                       G_CALLBACK (on_message_disconnected_cb), flight->pending);
 
-  self->in_flight++;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
-
   soup_server_message_pause (msg);
   task = g_task_new (NULL, NULL, on_request_done_cb, flight);
   g_task_set_task_data (task, request, (GDestroyNotify) fw_request_free);
   g_task_run_in_thread (task, handle_thread);
+}
+
+/* A request counts from its first byte to its last answered byte, so that
+ * stopping waits for one whose body is still arriving, too. */
+static void
+on_request_started_cb (SoupServer        *soup,
+                       SoupServerMessage *msg,
+                       FwServer          *self)
+{
+  self->in_flight++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
+}
+
+static void
+on_request_ended_cb (SoupServer        *soup,
+                     SoupServerMessage *msg,
+                     FwServer          *self)
+{
+  g_return_if_fail (self->in_flight > 0);
+
+  self->in_flight--;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
 }
 
 static void
@@ -606,6 +622,9 @@ fw_server_new (FwStore    *store,
 
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_ended_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_ended_cb), self);
 
   return self;
 }
@@ -659,17 +678,24 @@ fw_server_get_port (FwServer *self)
   return port;
 }
 
-/* No new connections; requests in flight carry on to their answer. */
+/* No new connections; requests in flight carry on to their answer. Only
+ * the listening sockets close: soup_server_disconnect() would drop the
+ * connections of requests being answered too. */
 void
 fw_server_stop (FwServer *self)
 {
+  GSList *listeners;
+
   g_return_if_fail (FW_IS_SERVER (self));
 
   if (self->stopping)
     return;
 
   self->stopping = TRUE;
-  soup_server_disconnect (self->soup);
+  listeners = soup_server_get_listeners (self->soup);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    g_socket_close (l->data, NULL);
+  g_slist_free (listeners);
 }
 
 guint

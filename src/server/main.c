@@ -231,11 +231,16 @@ command_demo (GError **error)
   return 0;
 }
 
+/* How long a stop waits for requests in flight before it gives up on a
+ * client that stalls; systemd's own stop timeout is longer. */
+#define STOP_GRACE_SECONDS 30
+
 typedef struct
 {
   GMainLoop *loop;
   FwServer  *server;
   gboolean   stopping;
+  guint      grace;
 } Serving;
 
 static void
@@ -246,14 +251,33 @@ maybe_quit (Serving *serving)
 }
 
 static gboolean
+on_grace_over_cb (gpointer user_data)
+{
+  Serving *serving = user_data;
+
+  fw_server_log ("warn", "Stopping with requests still in flight", "event.action", "stop-timeout", NULL);
+  serving->grace = 0;
+  g_main_loop_quit (serving->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_signal_cb (gpointer user_data)
 {
   Serving *serving = user_data;
+
+  /* A second signal stops at once. */
+  if (serving->stopping)
+    {
+      g_main_loop_quit (serving->loop);
+      return G_SOURCE_CONTINUE;
+    }
 
   fw_server_log ("info", "Stopping: finishing the requests in flight",
                  "event.action", "stopping", NULL);
   serving->stopping = TRUE;
   fw_server_stop (serving->server);
+  serving->grace = g_timeout_add_seconds (STOP_GRACE_SECONDS, on_grace_over_cb, serving);
   maybe_quit (serving);
   return G_SOURCE_CONTINUE;
 }
@@ -272,7 +296,6 @@ command_serve (GError **error)
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *port = NULL;
   Serving serving = { 0, };
-  guint sigterm, sigint;
 
   if ((store = open_store (error)) == NULL)
     return 1;
@@ -288,14 +311,15 @@ command_serve (GError **error)
   loop = g_main_loop_new (NULL, FALSE);
   serving.loop = loop;
   serving.server = server;
-  sigterm = g_unix_signal_add (SIGTERM, on_signal_cb, &serving);
-  sigint = g_unix_signal_add (SIGINT, on_signal_cb, &serving);
+  g_unix_signal_add (SIGTERM, on_signal_cb, &serving);
+  g_unix_signal_add (SIGINT, on_signal_cb, &serving);
   g_signal_connect_swapped (server, "notify::in-flight", G_CALLBACK (on_in_flight_cb), &serving);
 
   g_main_loop_run (loop);
 
-  g_source_remove (sigterm);
-  g_source_remove (sigint);
+  /* The signal handlers stay until the process ends: another SIGTERM
+   * while the store closes must not cut that short. */
+  g_clear_handle_id (&serving.grace, g_source_remove);
   fw_server_log ("info", "Stopped", "event.action", "stopped", NULL);
   return 0;
 }
