@@ -752,6 +752,126 @@ test_stop_finishes_in_flight (Fixture       *fixture,
   g_assert_nonnull (error);
 }
 
+/* Requests that once crashed the server or got a wrong answer. */
+static void
+test_regressions (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(JsonNode) response = NULL;
+  g_autoptr(SoupMessageHeaders) headers = NULL;
+  g_autofree char *site = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *unit = g_uuid_string_random ();
+  g_autofree char *mutation = g_uuid_string_random ();
+
+  /* Fields of the wrong type in places that are read as strings. */
+  g_assert_cmpuint (call (fixture, "POST", "/api/v1/sync/push", fixture->worker,
+                          "{\"mutations\":[{\"mutation_id\":\"0b8c6d1e-2222-4222-8222-222222222222\",\"entity\":\"unit\",\"op\":7}]}",
+                          &response), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (result_at (response, 0), "status"), ==, "rejected");
+  g_clear_pointer (&response, json_node_unref);
+  g_assert_cmpuint (call (fixture, "POST", "/api/v1/farms/" DEMO_FARM "/devices", fixture->manager,
+                          "{\"name\": 12}", &response), ==, 400);
+  g_assert_cmpstr (error_field (response), ==, "name");
+  g_clear_pointer (&response, json_node_unref);
+
+  /* A REST create retried with its Idempotency-Key: the same record. */
+  demo_ids (fixture, &site, NULL, NULL);
+  path = g_strdup_printf ("/api/v1/sites/%s/units", site);
+  {
+    g_autoptr(SoupMessage) first = NULL;
+    g_autoptr(SoupMessage) second = NULL;
+    g_autoptr(GBytes) a = NULL;
+    g_autoptr(GBytes) b = NULL;
+    g_autoptr(JsonNode) one = NULL;
+    g_autoptr(JsonNode) two = NULL;
+    g_autofree char *authorization = g_strconcat ("Bearer ", fixture->manager, NULL);
+    static const char retried[] = "{\"name\":\"Retried\",\"kind\":\"tank\"}";
+    g_autoptr(GBytes) content = g_bytes_new_static (retried, strlen (retried));
+
+    url = g_strconcat (fixture->server->base_url, path, NULL);
+    first = soup_message_new ("POST", url);
+    second = soup_message_new ("POST", url);
+    soup_message_headers_replace (soup_message_get_request_headers (first), "Authorization", authorization);
+    soup_message_headers_replace (soup_message_get_request_headers (second), "Authorization", authorization);
+    soup_message_headers_replace (soup_message_get_request_headers (first), "Idempotency-Key", key);
+    soup_message_headers_replace (soup_message_get_request_headers (second), "Idempotency-Key", key);
+    soup_message_set_request_body_from_bytes (first, "application/json", content);
+    soup_message_set_request_body_from_bytes (second, "application/json", content);
+    a = soup_session_send_and_read (fixture->server->session, first, NULL, NULL);
+    b = soup_session_send_and_read (fixture->server->session, second, NULL, NULL);
+    g_assert_cmpuint (soup_message_get_status (first), ==, 201);
+    g_assert_cmpuint (soup_message_get_status (second), ==, 201);
+    one = json_from_string (g_bytes_get_data (a, NULL), NULL);
+    two = json_from_string (g_bytes_get_data (b, NULL), NULL);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (one), "id"), ==,
+                     json_object_get_string_member (json_node_get_object (two), "id"));
+  }
+
+  /* A conflict answered again carries the server's record again. */
+  {
+    g_autofree char *create_id = g_uuid_string_random ();
+    g_autofree char *create = unit_upsert (create_id, unit, site, "First", 0);
+    g_autofree char *late = unit_upsert (mutation, unit, site, "Late edit", 3);
+    g_autofree char *first_push = g_strdup_printf ("{\"mutations\":[%s]}", create);
+
+    body = g_strdup_printf ("{\"mutations\":[%s]}", late);
+    g_assert_cmpuint (call (fixture, "POST", "/api/v1/sync/push", fixture->manager, first_push, NULL), ==, 200);
+  }
+  for (int i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (call (fixture, "POST", "/api/v1/sync/push", fixture->manager, body, &response), ==, 200);
+      g_assert_cmpstr (json_object_get_string_member (result_at (response, 0), "status"), ==, "conflict");
+      g_assert_true (json_object_has_member (result_at (response, 0), "server_record"));
+      g_clear_pointer (&response, json_node_unref);
+    }
+
+  /* The same mutation id from another user is not theirs to replay. */
+  g_assert_cmpuint (call (fixture, "POST", "/api/v1/sync/push", fixture->worker, body, &response), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result_at (response, 0), "error"), "code"),
+                   ==, "duplicate_mutation_id");
+  g_clear_pointer (&response, json_node_unref);
+
+  /* A cursor ahead of the store: its data went back in time. */
+  {
+    g_autofree char *plain = NULL;
+    g_autofree char *encoded = NULL;
+    g_autoptr(JsonNode) page = NULL;
+    g_autofree char *cursor_path = NULL;
+    gsize length;
+    g_autofree guchar *decoded = NULL;
+    g_autofree char *cursor = NULL;
+
+    g_assert_cmpuint (call (fixture, "GET", "/api/v1/sync/pull?limit=1", fixture->worker, NULL, &page), ==, 200);
+    cursor = g_strdup (json_object_get_string_member (json_node_get_object (page), "cursor"));
+    g_strdelimit (cursor, "-", '+');
+    g_strdelimit (cursor, "_", '/');
+    decoded = g_base64_decode (cursor, &length);
+    plain = g_strndup ((char *) decoded, length);
+    *strrchr (plain, '.') = '\0';
+    encoded = g_strdup_printf ("%s.999999999", plain);
+    g_free (cursor);
+    cursor = g_base64_encode ((guchar *) encoded, strlen (encoded));
+    g_strdelimit (cursor, "+", '-');
+    g_strdelimit (cursor, "/", '_');
+    cursor_path = g_strdup_printf ("/api/v1/sync/pull?cursor=%s", cursor);
+    g_assert_cmpuint (call (fixture, "GET", cursor_path, fixture->worker, NULL, &response), ==, 410);
+    g_assert_cmpstr (error_code (response), ==, "resync_required");
+    g_clear_pointer (&response, json_node_unref);
+  }
+
+  /* 405 says what the path takes; 401 how to authenticate. */
+  g_assert_cmpuint (fw_test_server_call (fixture->server, "PATCH", "/api/v1/farms", fixture->admin, NULL,
+                                         NULL, &headers), ==, 405);
+  g_assert_cmpstr (soup_message_headers_get_one (headers, "Allow"), ==, "GET, POST");
+  g_clear_pointer (&headers, soup_message_headers_unref);
+  g_assert_cmpuint (fw_test_server_call (fixture->server, "GET", "/api/v1/farms", NULL, NULL, NULL, &headers), ==, 401);
+  g_assert_nonnull (soup_message_headers_get_one (headers, "WWW-Authenticate"));
+}
+
 /* Every route the code serves is in the OpenAPI document, and the
  * document describes no route the code does not serve. */
 static void
@@ -813,6 +933,7 @@ main (int   argc,
   ADD ("ingest-validation", test_ingest_validation);
   ADD ("health-and-metrics", test_health_and_metrics);
   ADD ("stop-finishes-in-flight", test_stop_finishes_in_flight);
+  ADD ("regressions", test_regressions);
   g_test_add_func ("/server/openapi-matches-routes", test_openapi_matches_routes);
 
 #undef ADD

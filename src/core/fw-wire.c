@@ -449,10 +449,12 @@ fw_wire_decode_record (FwEntity     entity,
 
   reader.object = json_node_get_object (node);
 
+  /* No future check on the bookkeeping times: a receiver that cares sets
+   * them itself, and a fast clock must not make a record unreadable. */
   if (!read_uuid (&reader, "id", TRUE, &uuid) ||
       !read_integer (&reader, "revision", FALSE, 0, G_MAXINT64, &revision) ||
-      !read_time (&reader, "created_at", FALSE, latest, &created_at) ||
-      !read_time (&reader, "updated_at", FALSE, latest, &updated_at) ||
+      !read_time (&reader, "created_at", FALSE, 0, &created_at) ||
+      !read_time (&reader, "updated_at", FALSE, 0, &updated_at) ||
       !read_boolean (&reader, "deleted", &deleted))
     return NULL;
 

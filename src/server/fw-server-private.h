@@ -62,6 +62,7 @@ struct _FwRequest
   char          *content_type;
   GBytes        *response;
   char          *retry_after;
+  char          *allow;
   char          *error_code;
 };
 

@@ -25,6 +25,22 @@
 #define CURSOR_PREFIX "v1."
 #define MAX_REJECTIONS_REPORTED 100
 
+/* A member of a client's object as a string, or @fallback when it is
+ * missing or not a string: json-glib's own accessor answers NULL for a
+ * number where a string was expected. */
+static const char *
+input_string (JsonObject *object,
+              const char *name,
+              const char *fallback)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fallback;
+
+  return json_node_get_string (node);
+}
+
 /* The shortest text that reads back as the same double: "7.1", where
  * json-glib writes "7.0999999999999996". Readings are most of what the
  * readings endpoints send, so their size matters. */
@@ -214,7 +230,9 @@ write_one (FwRequest  *request,
   switch (result->status)
     {
     case FW_MUTATION_APPLIED:
-      record = fw_store_get_record (request->store, mutation->entity, mutation->record_uuid, NULL, &error);
+      /* A repeated call gets the record of its first answer. */
+      record = fw_store_get_record (request->store, mutation->entity,
+                                    result->record_uuid ?: mutation->record_uuid, NULL, &error);
       if (record == NULL)
         fw_request_fail_store (request, error);
       else
@@ -589,7 +607,7 @@ handle_create_user (FwRequest *request)
       return;
     }
 
-  role = json_object_get_string_member_with_default (object, "role", "");
+  role = input_string (object, "role", "");
   if (!fw_role_from_string (role, &user->role))
     {
       fw_request_fail (request, SOUP_STATUS_BAD_REQUEST, "invalid_field",
@@ -597,7 +615,7 @@ handle_create_user (FwRequest *request)
       return;
     }
 
-  user->display_name = g_strdup (json_object_get_string_member_with_default (object, "display_name", ""));
+  user->display_name = g_strdup (input_string (object, "display_name", ""));
 
   node = json_object_get_member (object, "farms");
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
@@ -666,7 +684,7 @@ handle_create_device (FwRequest *request)
   if (farm == NULL || (body = fw_request_parse_body (request)) == NULL)
     return;
 
-  name = json_object_get_string_member_with_default (json_node_get_object (body), "name", "");
+  name = input_string (json_node_get_object (body), "name", "");
   if (*name == '\0' || strlen (name) > 200)
     {
       fw_request_fail (request, SOUP_STATUS_BAD_REQUEST, "invalid_field",
@@ -847,7 +865,11 @@ read_batch (FwRequest     *request,
   if (!g_uuid_string_is_valid (batch->sensor_uuid))
     {
       batch->error = g_strdup ("unknown_sensor");
-      batch->rejected = json_array_get_length (values);
+      for (guint i = 0; i < json_array_get_length (values); i++)
+        {
+          if (!JSON_NODE_HOLDS_NULL (json_array_get_element (values, i)))
+            batch->rejected++;
+        }
       return TRUE;
     }
 
@@ -1043,6 +1065,7 @@ handle_readings (FwRequest *request)
   g_autoptr(JsonNode) sensor = load_visible (request, FW_ENTITY_SENSOR, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) buckets = NULL;
+  gboolean truncated;
   const char *text;
   FwTime from, to = request->now + FW_WIRE_FUTURE_TOLERANCE;
   FwResolution resolution = FW_RESOLUTION_RAW;
@@ -1091,12 +1114,16 @@ handle_readings (FwRequest *request)
       return;
     }
 
-  buckets = fw_store_query_readings (request->store, request->id, from, to, resolution, limit, &error);
+  /* One more than asked for tells whether the answer was cut short. */
+  buckets = fw_store_query_readings (request->store, request->id, from, to, resolution, limit + 1, &error);
   if (buckets == NULL)
     {
       fw_request_fail_store (request, error);
       return;
     }
+  truncated = buckets->len > (guint) limit;
+  if (truncated)
+    g_array_set_size (buckets, limit);
 
   /* Columns, not an object per reading: a day of minute readings is
    * 1,440 numbers in two arrays. Written by hand for the numbers' sake;
@@ -1107,7 +1134,7 @@ handle_readings (FwRequest *request)
     g_string_append_printf (out, "{\"sensor_id\":\"%s\",\"resolution\":\"%s\",\"truncated\":%s",
                             request->id,
                             resolution == FW_RESOLUTION_RAW ? "raw" : resolution == FW_RESOLUTION_HOUR ? "hour" : "day",
-                            buckets->len == (guint) limit ? "true" : "false");
+                            truncated ? "true" : "false");
 
 #define COLUMN(name, expression) \
     G_STMT_START { \
@@ -1252,6 +1279,14 @@ handle_pull (FwRequest *request)
     }
 
   changes = fw_store_pull (request->store, request->user, after, limit, &last, &more, &error);
+  if (changes == NULL && g_error_matches (error, FW_STORE_ERROR, FW_STORE_ERROR_INVALID))
+    {
+      /* Ahead of the store: it was restored from an older copy, and the
+       * client holds changes the store no longer has. */
+      fw_request_fail (request, SOUP_STATUS_GONE, "resync_required",
+                       "This cursor is ahead of the server's data: download everything again", "cursor");
+      return;
+    }
   if (changes == NULL)
     {
       fw_request_fail_store (request, error);
@@ -1325,7 +1360,7 @@ read_mutation (FwRequest *request,
     return mutation; \
   } G_STMT_END
 
-  if (!fw_entity_from_string (json_object_get_string_member_with_default (object, "entity", NULL),
+  if (!fw_entity_from_string (input_string (object, "entity", NULL),
                               &mutation->entity))
     INVALID ("entity", "entity must be farm, site, unit, sensor or logbook_entry");
 
@@ -1337,7 +1372,7 @@ read_mutation (FwRequest *request,
       mutation->base_revision = json_node_get_int (member);
     }
 
-  op = json_object_get_string_member_with_default (object, "op", "");
+  op = input_string (object, "op", "");
   if (g_str_equal (op, "delete"))
     {
       member = json_object_get_member (object, "id");

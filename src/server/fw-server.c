@@ -65,6 +65,7 @@ fw_request_free (FwRequest *request)
   g_clear_pointer (&request->response, g_bytes_unref);
   g_free (request->retry_after);
   g_free (request->error_code);
+  g_free (request->allow);
   g_free (request);
 }
 
@@ -140,7 +141,9 @@ fw_request_fail_store (FwRequest *request,
   fw_server_log ("error", error->message, "event.action", "store-failed",
                  "url.path", request->path, NULL);
 
-  if (g_error_matches (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FULL))
+  if (g_error_matches (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND))
+    fw_request_fail (request, SOUP_STATUS_NOT_FOUND, "not_found", "No such record", NULL);
+  else if (g_error_matches (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FULL))
     fw_request_fail (request, SOUP_STATUS_INSUFFICIENT_STORAGE, "store_full",
                      "The server's disk is full; nothing was saved", NULL);
   else if (g_error_matches (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_BUSY) ||
@@ -233,14 +236,13 @@ match_pattern (const char  *pattern,
   return TRUE;
 }
 
+/* @allowed collects the methods the path takes, for a 405's Allow. */
 static const FwRoute *
 find_route (const char  *method,
             const char  *path,
             char       **id,
-            gboolean    *path_known)
+            GString     *allowed)
 {
-  *path_known = FALSE;
-
   for (guint i = 0; i < fw_n_routes; i++)
     {
       g_autofree char *captured = NULL;
@@ -248,12 +250,13 @@ find_route (const char  *method,
       if (!match_pattern (fw_routes[i].pattern, path, &captured))
         continue;
 
-      *path_known = TRUE;
       if (g_str_equal (fw_routes[i].method, method))
         {
           *id = g_steal_pointer (&captured);
           return &fw_routes[i];
         }
+
+      g_string_append_printf (allowed, "%s%s", allowed->len > 0 ? ", " : "", fw_routes[i].method);
     }
 
   return NULL;
@@ -353,6 +356,10 @@ finish_request (FwServer          *self,
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   if (request->retry_after != NULL)
     soup_message_headers_replace (headers, "Retry-After", request->retry_after);
+  if (request->allow != NULL)
+    soup_message_headers_replace (headers, "Allow", request->allow);
+  if (request->status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer realm=\"fishwatch\"");
 
   soup_server_message_set_status (msg, request->status, NULL);
   soup_server_message_set_response (msg, request->content_type ?: "application/json",
@@ -470,7 +477,7 @@ handler_cb (SoupServer        *soup,
   FwRequest *request;
   SoupMessageBody *body;
   g_autoptr(GTask) task = NULL;
-  gboolean path_known;
+  g_autoptr(GString) allowed = g_string_new (NULL);
   Flight *flight;
 
   /* Answered by the early handler. */
@@ -478,13 +485,16 @@ handler_cb (SoupServer        *soup,
     return;
 
   request = request_new (self, msg, path, query);
-  request->route = find_route (request->method, path, &request->id, &path_known);
+  request->route = find_route (request->method, path, &request->id, allowed);
 
   if (request->route == NULL)
     {
-      if (path_known)
-        fw_request_fail (request, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
-                         "This path does not take that method", NULL);
+      if (allowed->len > 0)
+        {
+          fw_request_fail (request, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+                           "This path does not take that method", NULL);
+          request->allow = g_strdup (allowed->str);
+        }
       else
         fw_request_fail (request, SOUP_STATUS_NOT_FOUND, "not_found", "No such path", NULL);
       answer_now (self, msg, request);

@@ -80,12 +80,6 @@ static const char migration_1[] =
   "  value REAL NOT NULL,"
   "  PRIMARY KEY (sensor_id, t)"
   ") WITHOUT ROWID;"
-  /* Each sensor's newest reading, kept on ingest: what dashboards poll. */
-  "CREATE TABLE latest_readings ("
-  "  sensor_id INTEGER PRIMARY KEY,"
-  "  t INTEGER NOT NULL,"
-  "  value REAL NOT NULL"
-  ");"
   "CREATE TABLE rollups_hourly ("
   "  sensor_id INTEGER NOT NULL,"
   "  hour INTEGER NOT NULL,"
@@ -137,7 +131,18 @@ static const char migration_1[] =
   "  failures INTEGER NOT NULL"
   ") WITHOUT ROWID;";
 
-static const char * const migrations[] = { migration_1 };
+/* Each sensor's newest reading, kept on ingest: what dashboards poll. */
+static const char migration_2[] =
+  "CREATE TABLE latest_readings ("
+  "  sensor_id INTEGER PRIMARY KEY,"
+  "  t INTEGER NOT NULL,"
+  "  value REAL NOT NULL"
+  ");"
+  "INSERT INTO latest_readings (sensor_id, t, value) "
+  "SELECT r.sensor_id, r.t, r.value FROM readings r "
+  "WHERE r.t = (SELECT max (t) FROM readings WHERE sensor_id = r.sensor_id);";
+
+static const char * const migrations[] = { migration_1, migration_2 };
 
 static void
 finalize_statement (gpointer stmt)
@@ -971,6 +976,7 @@ result_new (FwMutation       *mutation,
   FwMutationResult *result = g_new0 (FwMutationResult, 1);
 
   result->mutation_id = g_strdup (mutation->mutation_id);
+  result->record_uuid = g_strdup (mutation->record_uuid);
   result->status = status;
   result->code = g_strdup (code);
   result->message = g_strdup (message);
@@ -1222,6 +1228,7 @@ out:
 static FwMutationResult *
 load_answer (FwSqliteStore  *self,
              Connection     *connection,
+             FwUser         *user,
              FwMutation     *mutation,
              gboolean       *found,
              GError        **error)
@@ -1232,14 +1239,22 @@ load_answer (FwSqliteStore  *self,
 
   *found = FALSE;
   stmt = prepare (self, connection,
-                  "SELECT status, revision, code, message, field FROM mutations WHERE mutation_id = ?1",
+                  "SELECT status, revision, code, message, field, user_id, record_uuid "
+                  "FROM mutations WHERE mutation_id = ?1",
                   error);
   if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_text (stmt, 1, mutation->mutation_id, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 5) != user->id)
+    {
+      /* Someone else's id: answer, but neither apply nor reveal theirs. */
+      result = result_new (mutation, FW_MUTATION_REJECTED, "duplicate_mutation_id",
+                           "This mutation id was used already; make a new one", "mutation_id");
+      *found = TRUE;
+    }
+  else if (rc == SQLITE_ROW)
     {
       FwMutationStatus status = FW_MUTATION_APPLIED;
 
@@ -1250,12 +1265,36 @@ load_answer (FwSqliteStore  *self,
 
       result = result_new (mutation, status, text (stmt, 2), text (stmt, 3), text (stmt, 4));
       result->revision = sqlite3_column_int64 (stmt, 1);
+      g_free (result->record_uuid);
+      result->record_uuid = g_strdup (text (stmt, 6));
       *found = TRUE;
     }
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    db_error (self, connection, rc, "looking up a mutation", error);
+    {
+      db_error (self, connection, rc, "looking up a mutation", error);
+      return NULL;
+    }
+
+  /* A conflict answered again comes with the server's version as it is
+   * now, as the first answer did. */
+  if (result != NULL && result->status == FW_MUTATION_CONFLICT)
+    {
+      Existing existing = { 0, };
+
+      if (!load_existing (self, connection, result->record_uuid, &existing, error))
+        {
+          fw_mutation_result_free (result);
+          return NULL;
+        }
+      if (existing.exists)
+        {
+          result->server_record = json_node_ref (existing.body);
+          result->revision = existing.revision;
+        }
+      existing_clear (&existing);
+    }
 
   return result;
 }
@@ -1338,7 +1377,7 @@ store_apply_mutations (FwStore     *store,
       gboolean answered;
       gint64 before = revision;
 
-      result = load_answer (self, connection, mutation, &answered, error);
+      result = load_answer (self, connection, user, mutation, &answered, error);
       if (result == NULL && !answered && error != NULL && *error != NULL)
         goto rollback;
 
@@ -1400,6 +1439,24 @@ store_pull (FwStore     *store,
 
   *last = after;
   *more = FALSE;
+
+  {
+    g_autofree char *revision = read_meta (self, connection, "revision", error);
+
+    if (revision == NULL)
+      {
+        release (self, connection);
+        return NULL;
+      }
+
+    if (after > g_ascii_strtoll (revision, NULL, 10))
+      {
+        release (self, connection);
+        g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_INVALID,
+                     "Cursor %" G_GINT64_FORMAT " is ahead of the store's revision %s", after, revision);
+        return NULL;
+      }
+  }
 
   stmt = prepare (self, connection,
                   "SELECT entity, farm_uuid, body, revision FROM records "

@@ -169,6 +169,7 @@ fw_mutation_result_free (FwMutationResult *result)
     return;
 
   g_free (result->mutation_id);
+  g_free (result->record_uuid);
   g_free (result->code);
   g_free (result->message);
   g_free (result->field);

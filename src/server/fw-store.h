@@ -102,6 +102,7 @@ void fw_mutation_free (FwMutation *mutation);
 typedef struct
 {
   char             *mutation_id;
+  char             *record_uuid;
   FwMutationStatus  status;
   gint64            revision;      /* the record's revision after it */
   char             *code;          /* why it was rejected */
