@@ -16,6 +16,8 @@ extern const guint fw_cache_n_migrations;
 
 G_END_DECLS
 
+#include <sqlite3.h>
+
 #include "fw-cache.h"
 
 G_BEGIN_DECLS
@@ -24,5 +26,15 @@ G_BEGIN_DECLS
  * meet a full disk without filling one. */
 void fw_cache_set_page_limit (FwCache *self,
                               guint    pages);
+
+void          fw_cache_lock    (FwCache     *self);
+void          fw_cache_unlock  (FwCache     *self);
+sqlite3_stmt *fw_cache_prepare (FwCache     *self,
+                                const char  *sql,
+                                GError     **error);
+gboolean      fw_cache_fail    (FwCache     *self,
+                                int          rc,
+                                const char  *doing,
+                                GError     **error);
 
 G_END_DECLS

@@ -21,6 +21,8 @@
 
 #include "fw-cache.h"
 #include "fw-cache-private.h"
+#include "fw-logbook-entry.h"
+#include "fw-wire.h"
 #include "fw-database.h"
 
 struct _FwCache
@@ -467,6 +469,75 @@ fw_cache_save_sensor (FwCache   *self,
   g_return_val_if_fail (FW_IS_SENSOR (sensor), FALSE);
 
   return fw_cache_run_in_transaction (self, save_sensor_cb, sensor, error);
+}
+
+static gboolean
+save_logbook_entry_cb (FwCache  *self,
+                       gpointer  user_data,
+                       GError  **error)
+{
+  FwLogbookEntry *entry = user_data;
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO logbook_entries (" RECORD_COLUMNS ", unit_id, kind, occurred_at, author_uuid, payload) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT id FROM units WHERE uuid = ?6), ?7, ?8, ?9, ?10) "
+    "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", unit_id = excluded.unit_id, "
+    "kind = excluded.kind, occurred_at = excluded.occurred_at, "
+    "author_uuid = excluded.author_uuid, payload = excluded.payload "
+    "RETURNING id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_record (stmt, FW_RECORD (entry));
+  sqlite3_bind_text (stmt, 6, fw_logbook_entry_get_unit_uuid (entry), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, fw_logbook_entry_get_kind (entry), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, fw_logbook_entry_get_occurred_at (entry));
+  sqlite3_bind_text (stmt, 9, fw_logbook_entry_get_author_uuid (entry), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 10, fw_logbook_entry_get_payload (entry), -1, SQLITE_STATIC);
+
+  return save_record (self, stmt, FW_RECORD (entry), _("saving a logbook entry"), error);
+}
+
+gboolean
+fw_cache_save_logbook_entry (FwCache         *self,
+                             FwLogbookEntry  *entry,
+                             GError         **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (FW_IS_LOGBOOK_ENTRY (entry), FALSE);
+
+  return fw_cache_run_in_transaction (self, save_logbook_entry_cb, entry, error);
+}
+
+/**
+ * fw_cache_save_record:
+ *
+ * Saves a record of any synced kind; the parent it names must be in the
+ * cache already.
+ */
+gboolean
+fw_cache_save_record (FwCache   *self,
+                      FwRecord  *record,
+                      GError   **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (FW_IS_RECORD (record), FALSE);
+
+  switch (fw_entity_of_record (record))
+    {
+    case FW_ENTITY_FARM:
+      return fw_cache_run_in_transaction (self, save_farm_cb, record, error);
+    case FW_ENTITY_SITE:
+      return fw_cache_run_in_transaction (self, save_site_cb, record, error);
+    case FW_ENTITY_UNIT:
+      return fw_cache_run_in_transaction (self, save_unit_cb, record, error);
+    case FW_ENTITY_SENSOR:
+      return fw_cache_run_in_transaction (self, save_sensor_cb, record, error);
+    case FW_ENTITY_LOGBOOK_ENTRY:
+      return fw_cache_run_in_transaction (self, save_logbook_entry_cb, record, error);
+    default:
+      g_return_val_if_reached (FALSE);
+    }
 }
 
 typedef struct
@@ -1255,4 +1326,36 @@ fw_cache_list_finish (FwCache       *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fw_cache_list_finish, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* For the other parts of the cache (fw-cache-outbox.c): the caller holds
+ * the lock while it uses a statement. */
+
+void
+fw_cache_lock (FwCache *self)
+{
+  g_rec_mutex_lock (&self->lock);
+}
+
+void
+fw_cache_unlock (FwCache *self)
+{
+  g_rec_mutex_unlock (&self->lock);
+}
+
+sqlite3_stmt *
+fw_cache_prepare (FwCache     *self,
+                  const char  *sql,
+                  GError     **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+fw_cache_fail (FwCache     *self,
+               int          rc,
+               const char  *doing,
+               GError     **error)
+{
+  return set_error_from_db (self, error, rc, doing);
 }

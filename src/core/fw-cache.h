@@ -10,6 +10,7 @@
 
 #include "fw-database.h"
 #include "fw-farm.h"
+#include "fw-logbook-entry.h"
 #include "fw-reading.h"
 #include "fw-sensor.h"
 #include "fw-site.h"
@@ -57,6 +58,12 @@ gboolean    fw_cache_save_unit                 (FwCache              *self,
                                                 GError              **error);
 gboolean    fw_cache_save_sensor               (FwCache              *self,
                                                 FwSensor             *sensor,
+                                                GError              **error);
+gboolean    fw_cache_save_logbook_entry        (FwCache              *self,
+                                                FwLogbookEntry       *entry,
+                                                GError              **error);
+gboolean    fw_cache_save_record               (FwCache              *self,
+                                                FwRecord             *record,
                                                 GError              **error);
 gboolean    fw_cache_insert_readings           (FwCache              *self,
                                                 gint64                sensor_id,

@@ -18,6 +18,7 @@
 #include "fw-pond-model.h"
 #include "fw-logbook-entry.h"
 #include "fw-cache.h"
+#include "fw-outbox.h"
 #include "fw-demo.h"
 #include "fw-format.h"
 #include "fw-wire.h"

@@ -249,22 +249,12 @@ save_model_cb (FwCache  *cache,
   for (guint i = 0; i < records->len; i++)
     {
       FwRecord *record = g_ptr_array_index (records, i);
-      gboolean saved = FALSE;
 
-      if (FW_IS_FARM (record))
-        saved = fw_cache_save_farm (cache, FW_FARM (record), error);
-      else if (FW_IS_SITE (record))
-        saved = fw_cache_save_site (cache, FW_SITE (record), error);
-      else if (FW_IS_UNIT (record))
-        saved = fw_cache_save_unit (cache, FW_UNIT (record), error);
-      else if (FW_IS_SENSOR (record))
-        {
-          saved = fw_cache_save_sensor (cache, FW_SENSOR (record), error);
-          g_ptr_array_add (model->sensors, g_object_ref (record));
-        }
-
-      if (!saved)
+      if (!fw_cache_save_record (cache, record, error))
         return FALSE;
+
+      if (FW_IS_SENSOR (record))
+        g_ptr_array_add (model->sensors, g_object_ref (record));
     }
 
   return TRUE;
