@@ -188,9 +188,22 @@ static const char migration_2[] =
   "  value TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
+/* Records a pull delivered before the record they belong to: a parent
+ * edited after its child was made comes later in revision order. They
+ * wait here, saved with the page and its cursor, until the parent comes. */
+static const char migration_3[] =
+  "CREATE TABLE waiting_records ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  entity TEXT NOT NULL,"
+  "  parent_uuid TEXT NOT NULL,"
+  "  payload TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX waiting_records_parent ON waiting_records (parent_uuid);";
+
 const char * const fw_cache_migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 const guint fw_cache_n_migrations = G_N_ELEMENTS (fw_cache_migrations);

@@ -19,6 +19,7 @@
 #include "fw-logbook-entry.h"
 #include "fw-cache.h"
 #include "fw-outbox.h"
+#include "fw-sync.h"
 #include "fw-demo.h"
 #include "fw-format.h"
 #include "fw-wire.h"

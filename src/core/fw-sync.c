@@ -1,0 +1,996 @@
+/* fw-sync.c — pushing local changes and pulling the server's, over HTTP
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One sync run, blocking, for a worker thread or a command-line tool:
+ *   1. push the outbox, in batches, each answer applied in one transaction;
+ *   2. pull the server's changes after the stored cursor, each page and its
+ *      new cursor in one transaction;
+ *   3. pull sensor readings newer than the cache has.
+ * Anything may fail at any point and the run can simply be repeated:
+ * mutation ids make pushing twice harmless, and a cursor is stored only
+ * with the changes it covers. docs/sync-protocol.md has the rules.
+ *
+ * The caller decides when to run again; fw_sync_backoff_delay() says how
+ * long to wait after a failure.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <libsoup/soup.h>
+#include <glib/gi18n-lib.h>
+
+#include "fw-cache-private.h"
+#include "fw-outbox.h"
+#include "fw-sync.h"
+#include "fw-wire.h"
+
+G_DEFINE_QUARK (fw-sync-error-quark, fw_sync_error)
+
+#define PUSH_BATCH 500
+#define PULL_PAGE 1000
+#define READINGS_PAGE 100000
+#define DEFAULT_TIMEOUT 30
+#define CURSOR_KEY "cursor"
+#define MAX_BACKOFF 900
+
+/**
+ * fw_sync_error_is_transient:
+ *
+ * Returns: whether trying again later may succeed without the user doing
+ *   anything
+ */
+gboolean
+fw_sync_error_is_transient (const GError *error)
+{
+  if (error == NULL || error->domain != FW_SYNC_ERROR)
+    return FALSE;
+
+  switch ((FwSyncError) error->code)
+    {
+    case FW_SYNC_ERROR_UNREACHABLE:
+    case FW_SYNC_ERROR_THROTTLED:
+    case FW_SYNC_ERROR_SERVER:
+    case FW_SYNC_ERROR_PROTOCOL:
+      return TRUE;
+    case FW_SYNC_ERROR_UNAUTHORIZED:
+    case FW_SYNC_ERROR_CERTIFICATE:
+    case FW_SYNC_ERROR_REFUSED:
+    case FW_SYNC_ERROR_INVALID:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * fw_sync_backoff_delay:
+ * @failures: failed runs in a row, 1 for the first
+ * @retry_after: what the server asked for, 0 if nothing
+ * @jitter: a random number in [0, 1)
+ *
+ * Exponential backoff with full jitter from 5 s, capped at 15 minutes,
+ * and never sooner than the server asked: many clients coming back after
+ * an outage spread out instead of arriving together.
+ *
+ * Returns: seconds to wait before the next run
+ */
+guint
+fw_sync_backoff_delay (guint  failures,
+                       guint  retry_after,
+                       double jitter)
+{
+  double ceiling = MIN (MAX_BACKOFF, 5.0 * pow (2.0, MIN (failures, 16) - 1.0));
+  guint delay = (guint) ceil (ceiling / 2.0 + jitter * ceiling / 2.0);
+
+  return MAX (delay, retry_after);
+}
+
+typedef struct
+{
+  SoupSession        *session;
+  const FwSyncConfig *config;
+  GCancellable       *cancellable;
+  FwSyncReport       *report;
+} Client;
+
+static gboolean
+client_init (Client              *client,
+             const FwSyncConfig  *config,
+             FwSyncReport        *report,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  client->config = config;
+  client->report = report;
+  client->cancellable = cancellable;
+
+  uri = config->server_url != NULL ? g_uri_parse (config->server_url, G_URI_FLAGS_NONE, NULL) : NULL;
+  if (uri == NULL ||
+      (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0) ||
+      g_uri_get_host (uri) == NULL)
+    {
+      g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_INVALID,
+                   _("“%s” is not a server address such as https://fishwatch.example.org"),
+                   config->server_url ?: "");
+      return FALSE;
+    }
+
+  client->session = soup_session_new_with_options ("timeout", config->timeout ?: DEFAULT_TIMEOUT,
+                                                   "user-agent", "fishwatch/" PACKAGE_VERSION " ",
+                                                   NULL);
+
+  /* A self-hosted server's own CA, in addition to nothing: the system's
+   * list is replaced, never widened to trust everything. */
+  if (config->ca_file != NULL && *config->ca_file != '\0')
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (config->ca_file, &local_error);
+
+      if (database == NULL)
+        {
+          g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_INVALID,
+                       _("Cannot read the certificate authority file “%s”: %s"),
+                       config->ca_file, local_error->message);
+          g_clear_object (&client->session);
+          return FALSE;
+        }
+      soup_session_set_tls_database (client->session, database);
+    }
+
+  return TRUE;
+}
+
+static void
+client_clear (Client *client)
+{
+  g_clear_object (&client->session);
+}
+
+static const char *
+server_message (JsonNode   *answer,
+                const char *fallback)
+{
+  JsonObject *object = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  JsonNode *error = object != NULL ? json_object_get_member (object, "error") : NULL;
+  JsonNode *message;
+
+  if (error == NULL || !JSON_NODE_HOLDS_OBJECT (error))
+    return fallback;
+
+  message = json_object_get_member (json_node_get_object (error), "message");
+  if (message == NULL || json_node_get_value_type (message) != G_TYPE_STRING)
+    return fallback;
+
+  return json_node_get_string (message);
+}
+
+/* Sends one request and reads its JSON answer. Transport trouble and
+ * HTTP errors become FW_SYNC_ERROR codes; @status keeps the HTTP status so
+ * a caller can treat some (410 on pull) specially. */
+static JsonNode *
+client_call (Client      *client,
+             const char  *method,
+             const char  *path,
+             const char  *body,
+             guint       *status,
+             GError     **error)
+{
+  g_autofree char *base = g_strdup (client->config->server_url);
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+  const char *text;
+  gsize length;
+
+  *status = 0;
+
+  /* "https://host/" and "https://host" are the same server. */
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  url = g_strconcat (base, path, NULL);
+
+  message = soup_message_new (method, url);
+  if (message == NULL)
+    {
+      g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_INVALID,
+                   _("“%s” is not a server address"), client->config->server_url);
+      return NULL;
+    }
+
+  if (client->config->token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", client->config->token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+    }
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
+    }
+
+  answer = soup_session_send_and_read (client->session, message, client->cancellable, &local_error);
+  if (answer == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (local_error->domain == G_TLS_ERROR)
+        g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_CERTIFICATE,
+                     _("The server’s certificate is not trusted: %s"), local_error->message);
+      else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_UNREACHABLE,
+                     _("The server did not answer within %u seconds"),
+                     client->config->timeout ?: DEFAULT_TIMEOUT);
+      else
+        g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_UNREACHABLE,
+                     _("Cannot reach the server: %s"), local_error->message);
+      return NULL;
+    }
+
+  *status = soup_message_get_status (message);
+  text = g_bytes_get_data (answer, &length);
+
+  if (!json_parser_load_from_data (parser, text != NULL ? text : "", length, NULL) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      /* An error page from a proxy is not a truncated answer. */
+      if (*status >= 500 || *status == 429)
+        root = NULL;
+      else
+        {
+          g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                       _("The server’s answer was cut short or is not JSON (HTTP %u)"), *status);
+          return NULL;
+        }
+    }
+  else
+    root = json_parser_steal_root (parser);
+
+  if (*status >= 200 && *status < 300)
+    return root;
+
+  if (*status == SOUP_STATUS_UNAUTHORIZED)
+    g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_UNAUTHORIZED,
+                 _("Sign in again: %s"), server_message (root, _("the server does not know this session")));
+  else if (*status == 429 || *status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    {
+      const char *retry = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
+      guint64 seconds = 0;
+
+      if (retry == NULL || !g_ascii_string_to_unsigned (retry, 10, 0, 86400, &seconds, NULL))
+        seconds = 0;
+      client->report->retry_after = (guint) seconds;
+      g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_THROTTLED,
+                   _("The server is busy: %s"), server_message (root, _("try again later")));
+    }
+  else if (*status >= 500)
+    g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_SERVER,
+                 _("The server failed (HTTP %u): %s"), *status, server_message (root, _("no details")));
+  else
+    g_set_error (error, FW_SYNC_ERROR, FW_SYNC_ERROR_REFUSED,
+                 _("The server refused the request (HTTP %u): %s"), *status,
+                 server_message (root, _("no details")));
+
+  g_clear_pointer (&root, json_node_unref);
+  return NULL;
+}
+
+/**
+ * fw_sync_sign_in:
+ *
+ * Returns: (transfer full): a session token, or %NULL with @error set
+ */
+char *
+fw_sync_sign_in (const FwSyncConfig  *config,
+                 const char          *username,
+                 const char          *password,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  FwSyncReport report = { 0, };
+  FwSyncConfig anonymous = *config;
+  Client client = { 0, };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *body = NULL;
+  JsonNode *token;
+  guint status;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (username != NULL && password != NULL, NULL);
+
+  anonymous.token = NULL;
+  if (!client_init (&client, &anonymous, &report, cancellable, error))
+    return NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  body = json_to_string (request, FALSE);
+
+  answer = client_call (&client, "POST", "/api/v1/session", body, &status, error);
+  client_clear (&client);
+
+  if (answer == NULL)
+    {
+      /* At sign-in, 401 means the password, not an expired session. */
+      if (error != NULL && g_error_matches (*error, FW_SYNC_ERROR, FW_SYNC_ERROR_UNAUTHORIZED))
+        {
+          g_clear_error (error);
+          g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_REFUSED,
+                               _("The user name or password is wrong"));
+        }
+      else if (error != NULL && g_error_matches (*error, FW_SYNC_ERROR, FW_SYNC_ERROR_THROTTLED))
+        {
+          g_autofree char *message = g_strdup_printf (
+            g_dngettext (GETTEXT_PACKAGE,
+                         "Too many failed sign-ins: try again in %u second",
+                         "Too many failed sign-ins: try again in %u seconds",
+                         report.retry_after),
+            report.retry_after);
+
+          g_clear_error (error);
+          g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_THROTTLED, message);
+        }
+      return NULL;
+    }
+
+  token = JSON_NODE_HOLDS_OBJECT (answer) ? json_object_get_member (json_node_get_object (answer), "token") : NULL;
+  if (token == NULL || json_node_get_value_type (token) != G_TYPE_STRING)
+    {
+      g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                           _("The server’s answer to the sign-in has no session token"));
+      return NULL;
+    }
+
+  return g_strdup (json_node_get_string (token));
+}
+
+gboolean
+fw_sync_sign_out (const FwSyncConfig  *config,
+                  GCancellable        *cancellable,
+                  GError             **error)
+{
+  FwSyncReport report = { 0, };
+  Client client = { 0, };
+  g_autoptr(JsonNode) answer = NULL;
+  guint status;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (!client_init (&client, config, &report, cancellable, error))
+    return FALSE;
+
+  answer = client_call (&client, "DELETE", "/api/v1/session", NULL, &status, error);
+  client_clear (&client);
+  return answer != NULL;
+}
+
+typedef struct
+{
+  GPtrArray *entries;   /* FwOutboxEntry, the batch sent */
+  JsonArray *results;
+  FwSyncReport *report;
+} PushAnswer;
+
+static FwOutboxEntry *
+find_entry (GPtrArray  *entries,
+            const char *mutation_id)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      FwOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (entry->mutation_id, mutation_id) == 0)
+        return entry;
+    }
+
+  return NULL;
+}
+
+static gboolean
+apply_push_answer_cb (FwCache  *cache,
+                      gpointer  user_data,
+                      GError  **error)
+{
+  PushAnswer *answer = user_data;
+
+  for (guint i = 0; i < json_array_get_length (answer->results); i++)
+    {
+      JsonNode *node = json_array_get_element (answer->results, i);
+      JsonObject *result;
+      FwOutboxEntry *entry;
+      const char *status;
+      gint64 revision;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      result = json_node_get_object (node);
+
+      entry = find_entry (answer->entries, json_object_get_string_member_with_default (result, "mutation_id", NULL));
+      status = json_object_get_string_member_with_default (result, "status", "");
+      revision = json_object_get_int_member_with_default (result, "revision", 0);
+
+      /* An answer to something we did not send is ignored. */
+      if (entry == NULL || status == NULL)
+        continue;
+
+      if (g_str_equal (status, "applied"))
+        {
+          if (!fw_cache_outbox_applied (cache, entry, revision, error))
+            return FALSE;
+          answer->report->applied++;
+        }
+      else if (g_str_equal (status, "rejected") || g_str_equal (status, "conflict"))
+        {
+          gboolean conflict = g_str_equal (status, "conflict");
+          JsonNode *server_record = json_object_get_member (result, "server_record");
+          g_autofree char *server_json = server_record != NULL ? json_to_string (server_record, FALSE) : NULL;
+          JsonNode *error_node = json_object_get_member (result, "error");
+          const char *reason = NULL;
+
+          if (error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node))
+            reason = json_object_get_string_member_with_default (json_node_get_object (error_node), "message", NULL);
+
+          if (!fw_cache_outbox_refused (cache, entry, conflict ? FW_OUTBOX_CONFLICT : FW_OUTBOX_REJECTED,
+                                        reason, server_json, revision, error))
+            return FALSE;
+
+          if (conflict)
+            answer->report->conflicts++;
+          else
+            answer->report->rejected++;
+        }
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+mutation_json (FwOutboxEntry *entry)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mutation_id");
+  json_builder_add_string_value (builder, entry->mutation_id);
+  json_builder_set_member_name (builder, "entity");
+  json_builder_add_string_value (builder, fw_entity_to_string (entry->entity));
+  json_builder_set_member_name (builder, "op");
+  json_builder_add_string_value (builder, entry->delete ? "delete" : "upsert");
+  json_builder_set_member_name (builder, "base_revision");
+  json_builder_add_int_value (builder, entry->base_revision);
+  if (entry->delete)
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, entry->record_uuid);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "record");
+      json_builder_add_value (builder, json_from_string (entry->payload, NULL));
+    }
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+push (FwCache  *cache,
+      Client   *client,
+      GError  **error)
+{
+  /* Each round sends at most one change per record: the next edit of a
+   * record needs the revision its predecessor gets. */
+  for (;;)
+    {
+      g_autoptr(GPtrArray) pending = fw_cache_list_outbox (cache, FW_OUTBOX_PENDING, PUSH_BATCH * 4, error);
+      g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+      g_autoptr(GHashTable) records = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) request = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      g_autofree char *body = NULL;
+      PushAnswer push_answer;
+      JsonNode *results;
+      guint status;
+
+      if (pending == NULL)
+        return FALSE;
+
+      for (guint i = 0; i < pending->len && batch->len < PUSH_BATCH; i++)
+        {
+          FwOutboxEntry *entry = g_ptr_array_index (pending, i);
+
+          if (g_hash_table_contains (records, entry->record_uuid))
+            continue;
+          g_hash_table_add (records, entry->record_uuid);
+          g_ptr_array_add (batch, entry);
+        }
+
+      if (batch->len == 0)
+        return TRUE;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "mutations");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < batch->len; i++)
+        json_builder_add_value (builder, mutation_json (g_ptr_array_index (batch, i)));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+      request = json_builder_get_root (builder);
+      body = json_to_string (request, FALSE);
+
+      answer = client_call (client, "POST", "/api/v1/sync/push", body, &status, error);
+      if (answer == NULL)
+        return FALSE;
+
+      results = JSON_NODE_HOLDS_OBJECT (answer) ? json_object_get_member (json_node_get_object (answer), "results") : NULL;
+      if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results))
+        {
+          g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                               _("The server’s answer to a push has no results"));
+          return FALSE;
+        }
+
+      client->report->pushed += batch->len;
+      push_answer.entries = batch;
+      push_answer.results = json_node_get_array (results);
+      push_answer.report = client->report;
+      if (!fw_cache_run_in_transaction (cache, apply_push_answer_cb, &push_answer, error))
+        return FALSE;
+
+      /* Nothing answered: stop rather than send the same again at once. */
+      if (json_array_get_length (push_answer.results) == 0)
+        return TRUE;
+    }
+}
+
+typedef struct
+{
+  JsonArray    *changes;
+  const char   *cursor;
+  FwSyncReport *report;
+} PullPage;
+
+static int
+entity_rank (JsonNode *change)
+{
+  FwEntity entity = FW_ENTITY_LOGBOOK_ENTRY;
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (change) ? json_node_get_object (change) : NULL;
+
+  if (object != NULL)
+    fw_entity_from_string (json_object_get_string_member_with_default (object, "entity", ""), &entity);
+  return entity;
+}
+
+static int
+compare_changes (gconstpointer a,
+                 gconstpointer b)
+{
+  return entity_rank (*(JsonNode **) a) - entity_rank (*(JsonNode **) b);
+}
+
+static gboolean
+parent_known (FwCache     *cache,
+              FwRecord    *record,
+              gboolean    *known,
+              GError     **error)
+{
+  static const char * const lookups[FW_N_ENTITIES] = {
+    NULL,
+    "SELECT EXISTS (SELECT 1 FROM farms WHERE uuid = ?1)",
+    "SELECT EXISTS (SELECT 1 FROM sites WHERE uuid = ?1)",
+    "SELECT EXISTS (SELECT 1 FROM units WHERE uuid = ?1)",
+    "SELECT EXISTS (SELECT 1 FROM units WHERE uuid = ?1)",
+  };
+  const char *sql = lookups[fw_entity_of_record (record)];
+  sqlite3_stmt *stmt;
+  int rc;
+
+  *known = TRUE;
+  if (sql == NULL)
+    return TRUE;
+
+  stmt = fw_cache_prepare (cache, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, fw_wire_get_parent_uuid (record), -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *known = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW)
+    return fw_cache_fail (cache, rc, _("applying the server’s changes"), error);
+
+  return TRUE;
+}
+
+static gboolean
+wait_for_parent (FwCache   *cache,
+                 FwRecord  *record,
+                 JsonNode  *payload,
+                 GError   **error)
+{
+  g_autofree char *json = json_to_string (payload, FALSE);
+  sqlite3_stmt *stmt = fw_cache_prepare (cache,
+                                         "INSERT OR REPLACE INTO waiting_records (uuid, entity, parent_uuid, payload) "
+                                         "VALUES (?1, ?2, ?3, ?4)",
+                                         error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, fw_record_get_uuid (record), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, fw_entity_to_string (fw_entity_of_record (record)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, fw_wire_get_parent_uuid (record), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, json, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    return fw_cache_fail (cache, rc, _("applying the server’s changes"), error);
+
+  return TRUE;
+}
+
+static gboolean apply_record (FwCache *cache, FwEntity entity, JsonNode *payload, GError **error);
+
+/* Records waiting for @parent_uuid, now that it is here. */
+static gboolean
+release_waiting (FwCache     *cache,
+                 const char  *parent_uuid,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) released = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) entities = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = fw_cache_prepare (cache, "DELETE FROM waiting_records WHERE parent_uuid = ?1 RETURNING entity, payload", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, parent_uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (entities, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (released, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    return fw_cache_fail (cache, rc, _("applying the server’s changes"), error);
+
+  for (guint i = 0; i < released->len; i++)
+    {
+      g_autoptr(JsonNode) payload = json_from_string (g_ptr_array_index (released, i), NULL);
+      FwEntity entity;
+
+      if (payload != NULL && fw_entity_from_string (g_ptr_array_index (entities, i), &entity) &&
+          !apply_record (cache, entity, payload, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+apply_record (FwCache   *cache,
+              FwEntity   entity,
+              JsonNode  *payload,
+              GError   **error)
+{
+  g_autoptr(GError) decode_error = NULL;
+  g_autoptr(FwRecord) record = fw_wire_decode_record (entity, payload, 0, NULL, &decode_error);
+  gboolean pending = FALSE, known = FALSE;
+
+  /* A record this version cannot read is left out, not fatal: a newer
+   * server may send what an older client does not know. */
+  if (record == NULL)
+    {
+      g_debug ("Skipping a %s the cache cannot read: %s", fw_entity_to_string (entity), decode_error->message);
+      return TRUE;
+    }
+
+  /* Local changes not yet accepted win here; the server decides on push. */
+  if (!fw_cache_has_pending_change (cache, fw_record_get_uuid (record), &pending, error))
+    return FALSE;
+  if (pending)
+    return TRUE;
+
+  if (!parent_known (cache, record, &known, error))
+    return FALSE;
+  if (!known)
+    return wait_for_parent (cache, record, payload, error);
+
+  if (!fw_cache_save_record (cache, record, error))
+    return FALSE;
+
+  return release_waiting (cache, fw_record_get_uuid (record), error);
+}
+
+static gboolean
+apply_pull_page_cb (FwCache  *cache,
+                    gpointer  user_data,
+                    GError  **error)
+{
+  PullPage *page = user_data;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (page->changes); i++)
+    g_ptr_array_add (changes, json_array_get_element (page->changes, i));
+
+  /* Parents first within a page; across pages, waiting_records. */
+  g_ptr_array_sort (changes, compare_changes);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      JsonNode *change = g_ptr_array_index (changes, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (change) ? json_node_get_object (change) : NULL;
+      FwEntity entity;
+
+      if (object == NULL ||
+          !fw_entity_from_string (json_object_get_string_member_with_default (object, "entity", ""), &entity) ||
+          json_object_get_member (object, "record") == NULL)
+        continue;
+
+      if (!apply_record (cache, entity, json_object_get_member (object, "record"), error))
+        return FALSE;
+      page->report->changes++;
+    }
+
+  return fw_cache_set_sync_state (cache, CURSOR_KEY, page->cursor, error);
+}
+
+static gboolean
+pull (FwCache  *cache,
+      Client   *client,
+      GError  **error)
+{
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *cursor = fw_cache_get_sync_state (cache, CURSOR_KEY, &local_error);
+      g_autofree char *escaped = cursor != NULL ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/sync/pull?limit=%d%s%s", PULL_PAGE,
+                                               escaped != NULL ? "&cursor=" : "", escaped ?: "");
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *object;
+      JsonNode *changes, *next;
+      PullPage page;
+      guint status;
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      answer = client_call (client, "GET", path, NULL, &status, &local_error);
+      if (answer == NULL && status == SOUP_STATUS_GONE && !client->report->resynced)
+        {
+          /* The server cannot continue from our cursor: download it all
+           * again. Unsent local changes stay in the outbox. */
+          client->report->resynced = TRUE;
+          if (!fw_cache_set_sync_state (cache, CURSOR_KEY, NULL, error))
+            return FALSE;
+          continue;
+        }
+      if (answer == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+      changes = object != NULL ? json_object_get_member (object, "changes") : NULL;
+      next = object != NULL ? json_object_get_member (object, "cursor") : NULL;
+      if (changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes) ||
+          next == NULL || json_node_get_value_type (next) != G_TYPE_STRING)
+        {
+          g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                               _("The server’s page of changes is incomplete"));
+          return FALSE;
+        }
+
+      page.changes = json_node_get_array (changes);
+      page.cursor = json_node_get_string (next);
+      page.report = client->report;
+      if (!fw_cache_run_in_transaction (cache, apply_pull_page_cb, &page, error))
+        return FALSE;
+
+      more = json_object_get_boolean_member_with_default (object, "more", FALSE) &&
+             json_array_get_length (page.changes) > 0;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64  id;
+  char   *uuid;
+} SensorRef;
+
+static void
+sensor_ref_clear (SensorRef *ref)
+{
+  g_free (ref->uuid);
+}
+
+static GArray *
+list_sensor_refs (FwCache  *cache,
+                  GError  **error)
+{
+  g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (SensorRef));
+  sqlite3_stmt *stmt;
+  int rc = SQLITE_ERROR;
+
+  g_array_set_clear_func (refs, (GDestroyNotify) sensor_ref_clear);
+
+  fw_cache_lock (cache);
+  stmt = fw_cache_prepare (cache, "SELECT id, uuid FROM sensors WHERE deleted = 0 ORDER BY id", error);
+  if (stmt != NULL)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          SensorRef ref = { sqlite3_column_int64 (stmt, 0), g_strdup ((const char *) sqlite3_column_text (stmt, 1)) };
+
+          g_array_append_val (refs, ref);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        fw_cache_fail (cache, rc, _("listing sensors"), error);
+    }
+  fw_cache_unlock (cache);
+
+  return rc == SQLITE_DONE ? g_steal_pointer (&refs) : NULL;
+}
+
+/* Readings newer than the cache has, in pages of columns. */
+static gboolean
+pull_readings (FwCache  *cache,
+               Client   *client,
+               GError  **error)
+{
+  g_autoptr(GArray) sensors = list_sensor_refs (cache, error);
+  g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (FwReading));
+  FwTime now = g_get_real_time () / G_USEC_PER_SEC;
+  FwTime oldest = now - (FwTime) client->config->raw_history_days * 86400;
+
+  if (sensors == NULL)
+    return FALSE;
+
+  for (guint s = 0; s < sensors->len; s++)
+    {
+      SensorRef *ref = &g_array_index (sensors, SensorRef, s);
+      FwReading latest;
+      FwTime from;
+      gboolean truncated = TRUE;
+
+      if (!fw_cache_get_latest_reading (cache, ref->id, &latest, error))
+        return FALSE;
+      from = MAX (oldest, latest.time + 1);
+
+      while (truncated)
+        {
+          g_autofree char *path = g_strdup_printf ("/api/v1/sensors/%s/readings?from=%" G_GINT64_FORMAT
+                                                   "&to=%" G_GINT64_FORMAT "&limit=%d",
+                                                   ref->uuid, from, now + FW_WIRE_FUTURE_TOLERANCE, READINGS_PAGE);
+          g_autoptr(JsonNode) answer = NULL;
+          JsonObject *object;
+          JsonArray *times, *values;
+          guint status;
+
+          answer = client_call (client, "GET", path, NULL, &status, error);
+          if (answer == NULL)
+            {
+              /* A sensor the server has archived since: nothing to fetch. */
+              if (status == SOUP_STATUS_NOT_FOUND)
+                {
+                  g_clear_error (error);
+                  break;
+                }
+              return FALSE;
+            }
+
+          object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+          times = object != NULL && json_object_has_member (object, "times") ?
+                  json_object_get_array_member (object, "times") : NULL;
+          values = object != NULL && json_object_has_member (object, "values") ?
+                   json_object_get_array_member (object, "values") : NULL;
+          if (times == NULL || values == NULL || json_array_get_length (times) != json_array_get_length (values))
+            {
+              g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                                   _("The server’s page of readings is incomplete"));
+              return FALSE;
+            }
+
+          g_array_set_size (batch, 0);
+          for (guint i = 0; i < json_array_get_length (times); i++)
+            {
+              JsonNode *time = json_array_get_element (times, i);
+              JsonNode *value = json_array_get_element (values, i);
+              FwReading reading;
+
+              if (json_node_get_value_type (time) != G_TYPE_INT64 ||
+                  (json_node_get_value_type (value) != G_TYPE_DOUBLE &&
+                   json_node_get_value_type (value) != G_TYPE_INT64))
+                {
+                  g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                                       _("The server’s page of readings holds something that is not a reading"));
+                  return FALSE;
+                }
+
+              reading.time = json_node_get_int (time);
+              reading.value = json_node_get_double (value);
+              g_array_append_val (batch, reading);
+            }
+
+          if (batch->len > 0 &&
+              !fw_cache_insert_readings (cache, ref->id, (FwReading *) batch->data, batch->len, error))
+            return FALSE;
+
+          client->report->readings += batch->len;
+          truncated = json_object_get_boolean_member_with_default (object, "truncated", FALSE) && batch->len > 0;
+          if (batch->len > 0)
+            from = g_array_index (batch, FwReading, batch->len - 1).time + 1;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * fw_sync_run:
+ * @report: (out caller-allocates): what the run did, also on failure
+ *
+ * Pushes the outbox, pulls changes and, when the configuration asks for
+ * them, readings. Blocks: call it from a worker thread.
+ */
+gboolean
+fw_sync_run (FwCache             *cache,
+             const FwSyncConfig  *config,
+             FwSyncReport        *report,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  Client client = { 0, };
+  gboolean ok;
+
+  g_return_val_if_fail (FW_IS_CACHE (cache), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  memset (report, 0, sizeof *report);
+
+  if (!client_init (&client, config, report, cancellable, error))
+    return FALSE;
+
+  ok = push (cache, &client, error) &&
+       pull (cache, &client, error) &&
+       (config->raw_history_days == 0 || pull_readings (cache, &client, error));
+
+  client_clear (&client);
+  return ok;
+}
