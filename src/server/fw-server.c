@@ -527,7 +527,25 @@ handler_cb (SoupServer        *soup,
 }
 
 /* A request counts from its first byte to its last answered byte, so that
- * stopping waits for one whose body is still arriving, too. */
+ * stopping waits for one whose body is still arriving, too. A message
+ * that goes away without "finished" or "aborted" (its client vanished
+ * mid-request) stops counting when it is freed. */
+static void
+request_done (FwServer *self)
+{
+  g_return_if_fail (self->in_flight > 0);
+
+  self->in_flight--;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
+}
+
+static void
+on_message_freed_cb (gpointer  user_data,
+                     GObject  *where_the_message_was)
+{
+  request_done (user_data);
+}
+
 static void
 on_request_started_cb (SoupServer        *soup,
                        SoupServerMessage *msg,
@@ -535,6 +553,7 @@ on_request_started_cb (SoupServer        *soup,
 {
   self->in_flight++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
+  g_object_weak_ref (G_OBJECT (msg), on_message_freed_cb, self);
 }
 
 static void
@@ -542,10 +561,8 @@ on_request_ended_cb (SoupServer        *soup,
                      SoupServerMessage *msg,
                      FwServer          *self)
 {
-  g_return_if_fail (self->in_flight > 0);
-
-  self->in_flight--;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_FLIGHT]);
+  g_object_weak_unref (G_OBJECT (msg), on_message_freed_cb, self);
+  request_done (self);
 }
 
 static void

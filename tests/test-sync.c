@@ -1,0 +1,398 @@
+/* test-sync.c — offline work reaching the server exactly once
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Real fishwatch-server and fishwatch-cli processes on loopback.
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include "fw-core.h"
+#include "fw-cache-private.h"
+#include "fw-test-server.h"
+#include "fw-test-util.h"
+
+typedef struct
+{
+  FwTestServer *server;
+  char         *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->server = fw_test_server_start (NULL);
+  fixture->dir = fw_test_make_tmpdir ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_assert_cmpint (fw_test_server_stop (fixture->server), ==, 0);
+  fw_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Runs fishwatch-cli; returns its exit status and standard output. */
+static int
+cli (Fixture     *fixture,
+     const char  *cache,
+     const char  *input,
+     char       **output,
+     ...) G_GNUC_NULL_TERMINATED;
+
+static int
+cli (Fixture     *fixture,
+     const char  *cache,
+     const char  *input,
+     char       **output,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, cache, NULL);
+  va_list args;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("FISHWATCH_CLI")));
+  g_ptr_array_add (argv, g_strdup ("--cache"));
+  g_ptr_array_add (argv, g_strdup (path));
+  g_ptr_array_add (argv, g_strdup ("--server"));
+  g_ptr_array_add (argv, g_strdup (fixture->server->base_url));
+  va_start (args, output);
+  for (const char *arg = va_arg (args, const char *); arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  if (err != NULL && *err != '\0')
+    g_test_message ("fishwatch-cli: %s", err);
+
+  if (output != NULL)
+    *output = g_steal_pointer (&out);
+
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+sign_in (Fixture    *fixture,
+         const char *cache,
+         const char *username)
+{
+  g_autofree char *password = g_strconcat (fw_test_server_password (fixture->server, username), "\n", NULL);
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cli (fixture, cache, password, NULL, "login", username, NULL), ==, 0);
+  g_assert_cmpint (cli (fixture, cache, NULL, &out, "sync", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "changes pulled: 66"));
+}
+
+/* Returns: (transfer full): the uuid the CLI reported as saved */
+static char *
+log_feeding (Fixture    *fixture,
+             const char *cache,
+             const char *unit,
+             guint       kg)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *unit_arg = g_strconcat ("unit=", unit, NULL);
+  g_autofree char *kg_arg = g_strdup_printf ("kg=%u", kg);
+
+  g_assert_cmpint (cli (fixture, cache, NULL, &out, "log", "feeding", unit_arg, kg_arg, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "saved "));
+  g_strstrip (out);
+  g_assert_true (g_uuid_string_is_valid (out + strlen ("saved ")));
+
+  return g_strdup (out + strlen ("saved "));
+}
+
+/* Every logbook entry on the server, by uuid, with how often it appears. */
+static GHashTable *
+server_entries (Fixture *fixture)
+{
+  g_autofree char *admin = fw_test_server_login (fixture->server, "admin");
+  GHashTable *entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = NULL;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr(JsonNode) page = NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/sync/pull?limit=1000%s%s",
+                                               cursor != NULL ? "&cursor=" : "", cursor ?: "");
+      JsonArray *changes;
+
+      g_assert_cmpuint (fw_test_server_call (fixture->server, "GET", path, admin, NULL, &page, NULL), ==, 200);
+      changes = json_object_get_array_member (json_node_get_object (page), "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          JsonObject *record = json_object_get_object_member (change, "record");
+          const char *uuid = json_object_get_string_member (record, "id");
+
+          if (!g_str_equal (json_object_get_string_member (change, "entity"), "logbook_entry"))
+            continue;
+          g_hash_table_insert (entries, g_strdup (uuid),
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (entries, uuid)) + 1));
+        }
+
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (json_node_get_object (page), "cursor"));
+      more = json_object_get_boolean_member (json_node_get_object (page), "more");
+    }
+
+  return entries;
+}
+
+static gint64
+count_rows (Fixture    *fixture,
+            const char *cache,
+            const char *sql)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, cache, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 count = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return count;
+}
+
+static void
+test_two_clients (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) on_server = NULL;
+  g_autofree char *status = NULL;
+
+  sign_in (fixture, "a.sqlite", "worker");
+  sign_in (fixture, "b.sqlite", "manager");
+
+  /* Both log while neither syncs: offline, as at the pond side. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_ptr_array_add (saved, log_feeding (fixture, "a.sqlite", "Pond 1", 10 + i));
+      g_ptr_array_add (saved, log_feeding (fixture, "b.sqlite", "Tank A1", 2 + i));
+    }
+
+  g_assert_cmpint (cli (fixture, "a.sqlite", NULL, &status, "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (status, "pending: 5\n"));
+
+  /* Then each syncs; A again to see what B sent. */
+  g_assert_cmpint (cli (fixture, "a.sqlite", NULL, NULL, "sync", NULL), ==, 0);
+  g_assert_cmpint (cli (fixture, "b.sqlite", NULL, NULL, "sync", NULL), ==, 0);
+  g_assert_cmpint (cli (fixture, "a.sqlite", NULL, NULL, "sync", NULL), ==, 0);
+
+  on_server = server_entries (fixture);
+  g_assert_cmpuint (g_hash_table_size (on_server), ==, saved->len);
+  for (guint i = 0; i < saved->len; i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (on_server, g_ptr_array_index (saved, i))), ==, 1);
+
+  /* Both clients hold all ten, once, and nothing waits. */
+  g_assert_cmpint (count_rows (fixture, "a.sqlite", "SELECT count (*) FROM logbook_entries"), ==, 10);
+  g_assert_cmpint (count_rows (fixture, "b.sqlite", "SELECT count (*) FROM logbook_entries"), ==, 10);
+  g_assert_cmpint (count_rows (fixture, "a.sqlite", "SELECT count (*) FROM outbox"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "b.sqlite", "SELECT count (*) FROM outbox"), ==, 0);
+  /* The server's author, not a claim of the client. */
+  g_assert_cmpint (count_rows (fixture, "a.sqlite", "SELECT count (DISTINCT author_uuid) FROM logbook_entries"), ==, 2);
+}
+
+/* fishwatch-cli sync, killed with SIGKILL after @delay microseconds
+ * (or allowed to finish when it is quicker). */
+static void
+sync_and_kill (Fixture *fixture,
+               guint    delay)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "crash.sqlite", NULL);
+  const char *argv[] = { g_getenv ("FISHWATCH_CLI"), "--cache", path, "sync", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_usleep (delay);
+  g_subprocess_send_signal (process, SIGKILL);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_crash_consistency (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) on_server = NULL;
+  const char *units[] = { "Pond 1", "Pond 2", "Tank A1", "Raceway 1" };
+  guint rounds = g_test_slow () ? 1000 : 200;
+  guint killed_early = 0;
+
+  sign_in (fixture, "crash.sqlite", "worker");
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      guint delay = g_test_rand_int_range (0, 60000);
+
+      g_ptr_array_add (saved, log_feeding (fixture, "crash.sqlite", units[round % G_N_ELEMENTS (units)], round));
+      sync_and_kill (fixture, delay);
+      if (delay < 20000)
+        killed_early++;
+    }
+
+  /* The link comes back for good. */
+  g_assert_cmpint (cli (fixture, "crash.sqlite", NULL, NULL, "sync", NULL), ==, 0);
+
+  on_server = server_entries (fixture);
+  g_test_message ("%u rounds, %u syncs killed within 20 ms", rounds, killed_early);
+  g_assert_cmpuint (g_hash_table_size (on_server), ==, saved->len);
+  for (guint i = 0; i < saved->len; i++)
+    g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (on_server, g_ptr_array_index (saved, i))), ==, 1);
+
+  g_assert_cmpint (count_rows (fixture, "crash.sqlite", "SELECT count (*) FROM outbox"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "crash.sqlite", "SELECT count (*) FROM logbook_entries"), ==, rounds);
+}
+
+static gboolean
+fill_cb (FwCache  *cache,
+         gpointer  user_data,
+         GError  **error)
+{
+  return TRUE;
+}
+
+/* A full disk: the change is refused whole, and the cache still works. */
+static void
+test_full_disk (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "full.sqlite", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FwCache) cache = NULL;
+  /* A farm large enough that its first page needs new pages in the file. */
+  FwTestServer *big = fw_test_server_start_full ("--extra-units 60", NULL);
+  g_autofree char *token = fw_test_server_login (big, "worker");
+  FwSyncConfig config = { big->base_url, token, NULL, 10, 0 };
+  FwSyncReport report;
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(GPtrArray) farms = NULL;
+  guint pending = 0;
+  g_autofree char *cursor = NULL;
+  guint added = 0;
+
+  cache = fw_cache_open (path, NULL, &error);
+  g_assert_no_error (error);
+
+  /* A pull into a cache with no room to grow (SQLite keeps the limit at
+   * the file's size) stores nothing of the page, not even its cursor. */
+  fw_cache_set_page_limit (cache, 1);
+  g_assert_false (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FULL);
+  g_clear_error (&error);
+  cursor = fw_cache_get_sync_state (cache, "cursor", &error);
+  g_assert_no_error (error);
+  g_assert_null (cursor);
+  farms = fw_cache_list_farms (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (farms->len, ==, 0);
+  g_clear_pointer (&farms, g_ptr_array_unref);
+
+  /* With room, the same pull goes through. */
+  fw_cache_set_page_limit (cache, 100000);
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  farms = fw_cache_list_farms (cache, &error);
+  units = fw_cache_list_units (cache, fw_record_get_id (g_ptr_array_index (farms, 0)), 0, &error);
+  g_assert_no_error (error);
+
+  /* Entries until the disk is "full": each saved whole or not at all.
+   * A few pages of room let some in first. */
+  fw_cache_set_page_limit (cache, count_rows (fixture, "full.sqlite", "PRAGMA page_count") + 6);
+  g_assert_true (fw_cache_run_in_transaction (cache, fill_cb, NULL, NULL));
+  for (;;)
+    {
+      g_autofree char *payload = g_strdup_printf ("{\"note\":\"%0400d\"}", added);
+      g_autoptr(FwRecord) entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
+                                                "unit-uuid", fw_record_get_uuid (g_ptr_array_index (units, 0)),
+                                                "kind", "observation",
+                                                "occurred-at", g_get_real_time () / G_USEC_PER_SEC,
+                                                "payload", payload,
+                                                NULL);
+
+      if (!fw_cache_record_change (cache, entry, FALSE, &error))
+        break;
+      added++;
+    }
+
+  /* Every entry that said "saved" has its outbox row; the one that did
+   * not fit left neither. */
+  g_assert_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FULL);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_cmpuint (added, >, 0);
+  g_assert_true (fw_cache_count_outbox (cache, &pending, NULL, NULL, NULL));
+  g_assert_cmpuint (pending, ==, added);
+  g_assert_cmpint (count_rows (fixture, "full.sqlite", "SELECT count (*) FROM logbook_entries"), ==, added);
+  g_clear_error (&error);
+
+  /* Room again: the queue goes out. */
+  fw_cache_set_page_limit (cache, 100000);
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, added);
+
+  g_assert_cmpint (fw_test_server_stop (big), ==, 0);
+}
+
+static void
+test_backoff (void)
+{
+  /* Grows from 5 s, spread by jitter, capped, never sooner than asked. */
+  g_assert_cmpuint (fw_sync_backoff_delay (1, 0, 0.0), ==, 3);
+  g_assert_cmpuint (fw_sync_backoff_delay (1, 0, 0.999), ==, 5);
+  g_assert_cmpuint (fw_sync_backoff_delay (3, 0, 0.0), ==, 10);
+  g_assert_cmpuint (fw_sync_backoff_delay (3, 0, 0.999), ==, 20);
+  g_assert_cmpuint (fw_sync_backoff_delay (40, 0, 0.999), ==, 900);
+  g_assert_cmpuint (fw_sync_backoff_delay (40, 0, 0.0), ==, 450);
+  g_assert_cmpuint (fw_sync_backoff_delay (1, 120, 0.5), ==, 120);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  fw_test_init (&argc, &argv);
+
+  g_test_add_func ("/sync/backoff", test_backoff);
+
+#define ADD(name, func) \
+  g_test_add ("/sync/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("two-clients", test_two_clients);
+  ADD ("crash-consistency", test_crash_consistency);
+  ADD ("full-disk", test_full_disk);
+
+#undef ADD
+
+  return g_test_run ();
+}
