@@ -377,6 +377,36 @@ test_backoff (void)
   g_assert_cmpuint (fw_sync_backoff_delay (1, 120, 0.5), ==, 120);
 }
 
+static void
+test_describe (void)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  struct {
+    FwSyncState  state;
+    guint        pending;
+    FwTime       last;
+    const char  *reason;
+    const char  *expected;
+  } cases[] = {
+    { FW_SYNC_STATE_UP_TO_DATE, 0, 1795737600 + 14 * 3600 + 5 * 60, NULL, "Up to date at 14:05" },
+    { FW_SYNC_STATE_UP_TO_DATE, 0, 0, NULL, "Up to date" },
+    { FW_SYNC_STATE_UP_TO_DATE, 2, 1795737600, NULL, "2 changes waiting" },
+    { FW_SYNC_STATE_OFFLINE, 1, 0, NULL, "Offline, 1 change waiting" },
+    { FW_SYNC_STATE_OFFLINE, 0, 0, NULL, "Offline" },
+    { FW_SYNC_STATE_SYNCING, 5, 0, NULL, "Syncing…" },
+    { FW_SYNC_STATE_FAILING, 0, 0, "The server failed (HTTP 500)", "Sync failing: The server failed (HTTP 500)" },
+    { FW_SYNC_STATE_NEEDS_SIGN_IN, 3, 0, NULL, "Sign in again, 3 changes waiting" },
+    { FW_SYNC_STATE_SIGNED_OUT, 0, 0, NULL, "Not signed in" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = fw_sync_describe (cases[i].state, cases[i].pending, cases[i].last, utc, cases[i].reason);
+
+      g_assert_cmpstr (text, ==, cases[i].expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +414,7 @@ main (int   argc,
   fw_test_init (&argc, &argv);
 
   g_test_add_func ("/sync/backoff", test_backoff);
+  g_test_add_func ("/sync/describe", test_describe);
 
 #define ADD(name, func) \
   g_test_add ("/sync/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -389,6 +389,181 @@ fw_cache_has_pending_change (FwCache     *self,
   return rc == SQLITE_ROW;
 }
 
+void
+fw_conflict_free (FwConflict *conflict)
+{
+  if (conflict == NULL)
+    return;
+
+  g_free (conflict->record_uuid);
+  g_free (conflict->local_payload);
+  g_free (conflict->server_payload);
+  g_free (conflict);
+}
+
+/**
+ * fw_cache_list_conflicts:
+ *
+ * Returns: (transfer container) (element-type FwConflict): the conflicts
+ *   the user has not settled, oldest first
+ */
+GPtrArray *
+fw_cache_list_conflicts (FwCache  *self,
+                         GError  **error)
+{
+  g_autoptr(GPtrArray) conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) fw_conflict_free);
+  sqlite3_stmt *stmt;
+  int rc = SQLITE_ERROR;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  fw_cache_lock (self);
+  stmt = fw_cache_prepare (self,
+                           "SELECT id, entity, record_uuid, local_payload, server_payload, server_revision, detected_at "
+                           "FROM conflicts WHERE resolved_at IS NULL ORDER BY id",
+                           error);
+  if (stmt != NULL)
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          FwConflict *conflict = g_new0 (FwConflict, 1);
+
+          conflict->id = sqlite3_column_int64 (stmt, 0);
+          fw_entity_from_string ((const char *) sqlite3_column_text (stmt, 1), &conflict->entity);
+          conflict->record_uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          conflict->local_payload = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          conflict->server_payload = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+          conflict->server_revision = sqlite3_column_int64 (stmt, 5);
+          conflict->detected_at = sqlite3_column_int64 (stmt, 6);
+          g_ptr_array_add (conflicts, conflict);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        fw_cache_fail (self, rc, _("reading conflicts"), error);
+    }
+  fw_cache_unlock (self);
+
+  return rc == SQLITE_DONE ? g_steal_pointer (&conflicts) : NULL;
+}
+
+typedef struct
+{
+  gint64   id;
+  gboolean keep_local;
+} Resolution;
+
+static gboolean
+resolve_conflict_cb (FwCache  *self,
+                     gpointer  user_data,
+                     GError  **error)
+{
+  Resolution *resolution = user_data;
+  g_autoptr(GPtrArray) conflicts = fw_cache_list_conflicts (self, error);
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(FwRecord) record = NULL;
+  FwConflict *conflict = NULL;
+  sqlite3_stmt *stmt;
+
+  if (conflicts == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      FwConflict *candidate = g_ptr_array_index (conflicts, i);
+
+      if (candidate->id == resolution->id)
+        conflict = candidate;
+    }
+
+  if (conflict == NULL)
+    {
+      g_set_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_NOT_FOUND,
+                   _("That conflict was settled already"));
+      return FALSE;
+    }
+
+  stmt = fw_cache_prepare (self, "UPDATE conflicts SET resolved_at = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 2, conflict->id);
+  if (!step (self, stmt, _("settling a conflict"), error))
+    return FALSE;
+
+  /* Whatever was queued for the record was built on the losing side. */
+  stmt = fw_cache_prepare (self, "DELETE FROM outbox WHERE record_uuid = ?1 AND state != 'rejected'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, conflict->record_uuid, -1, SQLITE_STATIC);
+  if (!step (self, stmt, _("settling a conflict"), error))
+    return FALSE;
+
+  payload = json_from_string (resolution->keep_local ? conflict->local_payload : conflict->server_payload, NULL);
+  record = payload != NULL ? fw_wire_decode_record (conflict->entity, payload, 0, NULL, error) : NULL;
+  if (record == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_INVALID,
+                             _("The saved version of the record cannot be read"));
+      return FALSE;
+    }
+
+  if (!resolution->keep_local)
+    return fw_cache_save_record (self, record, error);
+
+  /* Ours, sent again as an edit of the server's version. */
+  fw_record_set_revision (record, conflict->server_revision);
+  return fw_cache_record_change (self, record, fw_record_get_deleted (record), error);
+}
+
+/**
+ * fw_cache_resolve_conflict:
+ * @keep_local: %TRUE to send this machine's version again over the
+ *   server's; %FALSE to take the server's
+ */
+gboolean
+fw_cache_resolve_conflict (FwCache  *self,
+                           gint64    conflict_id,
+                           gboolean  keep_local,
+                           GError  **error)
+{
+  Resolution resolution = { conflict_id, keep_local };
+
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+
+  return fw_cache_run_in_transaction (self, resolve_conflict_cb, &resolution, error);
+}
+
+static gboolean
+discard_rejected_cb (FwCache  *self,
+                     gpointer  user_data,
+                     GError  **error)
+{
+  gint64 *seq = user_data;
+  sqlite3_stmt *stmt;
+
+  stmt = fw_cache_prepare (self, "DELETE FROM outbox WHERE seq = ?1 AND state = 'rejected'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, *seq);
+  return step (self, stmt, _("discarding a refused change"), error);
+}
+
+/**
+ * fw_cache_discard_rejected:
+ *
+ * Forgets a change the server refused; the user has read why.
+ */
+gboolean
+fw_cache_discard_rejected (FwCache  *self,
+                           gint64    seq,
+                           GError  **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+
+  return fw_cache_run_in_transaction (self, discard_rejected_cb, &seq, error);
+}
+
 /**
  * fw_cache_get_sync_state:
  *

@@ -36,6 +36,22 @@ void        fw_outbox_entry_free        (FwOutboxEntry  *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FwOutboxEntry, fw_outbox_entry_free)
 
+/* Both sides of an edit the server refused as a conflict. */
+typedef struct
+{
+  gint64    id;
+  FwEntity  entity;
+  char     *record_uuid;
+  char     *local_payload;
+  char     *server_payload;
+  gint64    server_revision;
+  FwTime    detected_at;
+} FwConflict;
+
+void        fw_conflict_free            (FwConflict     *conflict);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FwConflict, fw_conflict_free)
+
 gboolean    fw_cache_record_change      (FwCache        *self,
                                          FwRecord       *record,
                                          gboolean        delete,
@@ -63,6 +79,16 @@ gboolean    fw_cache_outbox_refused     (FwCache        *self,
 gboolean    fw_cache_has_pending_change (FwCache        *self,
                                          const char     *record_uuid,
                                          gboolean       *pending,
+                                         GError        **error);
+
+GPtrArray  *fw_cache_list_conflicts     (FwCache        *self,
+                                         GError        **error);
+gboolean    fw_cache_resolve_conflict   (FwCache        *self,
+                                         gint64          conflict_id,
+                                         gboolean        keep_local,
+                                         GError        **error);
+gboolean    fw_cache_discard_rejected   (FwCache        *self,
+                                         gint64          seq,
                                          GError        **error);
 
 char       *fw_cache_get_sync_state     (FwCache        *self,

@@ -37,6 +37,67 @@ G_DEFINE_QUARK (fw-sync-error-quark, fw_sync_error)
 #define MAX_BACKOFF 900
 
 /**
+ * fw_sync_describe:
+ * @last_success: when the last sync succeeded, 0 for never
+ * @timezone: (nullable): where "14:05" is read; the user's own if %NULL
+ * @reason: (nullable): why sync fails, for %FW_SYNC_STATE_FAILING
+ *
+ * The words for the sync state in the header bar: short, and true.
+ *
+ * Returns: (transfer full): such as "Up to date at 14:05" or
+ *   "Offline, 3 changes waiting"
+ */
+char *
+fw_sync_describe (FwSyncState  state,
+                  guint        pending,
+                  FwTime       last_success,
+                  GTimeZone   *timezone,
+                  const char  *reason)
+{
+  g_autofree char *waiting = NULL;
+
+  if (pending > 0)
+    waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change waiting", "%u changes waiting", pending),
+                               pending);
+
+  switch (state)
+    {
+    case FW_SYNC_STATE_SIGNED_OUT:
+      return waiting != NULL ? g_strdup_printf (_("Not signed in, %s"), waiting) : g_strdup (_("Not signed in"));
+
+    case FW_SYNC_STATE_NEEDS_SIGN_IN:
+      return waiting != NULL ? g_strdup_printf (_("Sign in again, %s"), waiting) : g_strdup (_("Sign in again"));
+
+    case FW_SYNC_STATE_SYNCING:
+      return g_strdup (_("Syncing…"));
+
+    case FW_SYNC_STATE_OFFLINE:
+      return waiting != NULL ? g_strdup_printf (_("Offline, %s"), waiting) : g_strdup (_("Offline"));
+
+    case FW_SYNC_STATE_FAILING:
+      return g_strdup_printf (_("Sync failing: %s"), reason != NULL ? reason : _("no reason given"));
+
+    case FW_SYNC_STATE_UP_TO_DATE:
+      if (waiting != NULL)
+        return g_steal_pointer (&waiting);
+      if (last_success > 0)
+        {
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (last_success);
+          g_autoptr(GDateTime) local = timezone != NULL ? g_date_time_to_timezone (utc, timezone)
+                                                        : g_date_time_to_local (utc);
+          g_autofree char *time = g_date_time_format (local, "%H:%M");
+
+          /* TRANSLATORS: %s is a time such as 14:05 */
+          return g_strdup_printf (_("Up to date at %s"), time);
+        }
+      return g_strdup (_("Up to date"));
+
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
  * fw_sync_error_is_transient:
  *
  * Returns: whether trying again later may succeed without the user doing

@@ -26,6 +26,17 @@ typedef enum
   FW_SYNC_ERROR_INVALID,        /* the settings are wrong (URL, CA file) */
 } FwSyncError;
 
+/* What the app shows of sync, worst news last. */
+typedef enum
+{
+  FW_SYNC_STATE_SIGNED_OUT,
+  FW_SYNC_STATE_SYNCING,
+  FW_SYNC_STATE_UP_TO_DATE,
+  FW_SYNC_STATE_OFFLINE,
+  FW_SYNC_STATE_FAILING,
+  FW_SYNC_STATE_NEEDS_SIGN_IN,
+} FwSyncState;
+
 typedef struct
 {
   const char *server_url;
@@ -48,6 +59,11 @@ typedef struct
 } FwSyncReport;
 
 GQuark    fw_sync_error_quark        (void);
+char     *fw_sync_describe           (FwSyncState          state,
+                                      guint                pending,
+                                      FwTime               last_success,
+                                      GTimeZone           *timezone,
+                                      const char          *reason);
 gboolean  fw_sync_error_is_transient (const GError        *error);
 guint     fw_sync_backoff_delay      (guint                failures,
                                       guint                retry_after,
