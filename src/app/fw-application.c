@@ -12,7 +12,12 @@
 
 #include <glib/gi18n.h>
 
+#include <stdio.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include "fw-application.h"
+#include "fw-sync-controller.h"
 #include "fw-window.h"
 
 struct _FwApplication
@@ -21,7 +26,11 @@ struct _FwApplication
 
   char           *cache_path;
   gboolean        demo;
+  char           *sign_in_server;
+  char           *sign_in_user;
+  char           *sign_in_password;
   FwCache        *cache;
+  FwSyncController *sync;
   GError         *cache_error;
   gboolean        opening;
 };
@@ -33,9 +42,41 @@ hand_cache_to_window (FwApplication *self,
                       FwWindow      *window)
 {
   if (self->cache != NULL)
-    fw_window_set_cache (window, self->cache, self->demo);
+    {
+      fw_window_set_cache (window, self->cache, self->demo);
+      if (self->sync != NULL && fw_window_get_sync_controller (window) == NULL)
+        fw_window_set_sync_controller (window, self->sync);
+    }
   else if (self->cache_error != NULL)
     fw_window_show_error (window, self->cache_error);
+}
+
+static void
+on_signed_in_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(FwApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fw_sync_controller_sign_in_finish (FW_SYNC_CONTROLLER (source), result, &error))
+    g_printerr ("fishwatch: %s\n", error->message);
+}
+
+/* The account settings of the user's own cache are the user's; another
+ * cache (--cache, --demo) keeps its own, for this run only, so that a demo
+ * never syncs with the real server nor the real cache with a demo one. */
+static GSettings *
+sync_settings (FwApplication *self)
+{
+  if (self->cache_path == NULL && !self->demo)
+    return g_settings_new (BASE_ID);
+  else
+    {
+      g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+
+      return g_settings_new_with_backend (BASE_ID, backend);
+    }
 }
 
 static void
@@ -47,6 +88,18 @@ on_cache_opened_cb (GObject      *source,
 
   self->opening = FALSE;
   self->cache = fw_cache_open_finish (result, &self->cache_error);
+
+  if (self->cache != NULL)
+    {
+      g_autoptr(GSettings) settings = sync_settings (self);
+
+      self->sync = fw_sync_controller_new (self->cache, settings);
+      if (self->sign_in_server != NULL && self->sign_in_user != NULL)
+        fw_sync_controller_sign_in_async (self->sync, self->sign_in_server, self->sign_in_user,
+                                          self->sign_in_password ?: "", NULL,
+                                          on_signed_in_cb, g_object_ref (self));
+      g_clear_pointer (&self->sign_in_password, g_free);
+    }
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     {
@@ -103,10 +156,27 @@ fw_application_handle_local_options (GApplication *application,
 
   g_variant_dict_lookup (options, "cache", "^ay", &self->cache_path);
   self->demo = g_variant_dict_contains (options, "demo");
+  g_variant_dict_lookup (options, "server", "s", &self->sign_in_server);
+  g_variant_dict_lookup (options, "user", "s", &self->sign_in_user);
+
+  /* A password never goes on the command line, where others can read it. */
+  if (g_variant_dict_contains (options, "password-stdin"))
+    {
+      char line[1024];
+
+      if (fgets (line, sizeof line, stdin) != NULL)
+        self->sign_in_password = g_strdup (g_strchomp (line));
+    }
+
+  if ((self->sign_in_server == NULL) != (self->sign_in_user == NULL))
+    {
+      g_printerr ("fishwatch: --server and --user go together\n");
+      return 2;
+    }
 
   /* A window on another cache is another instance, not a second window of
    * the one already running. */
-  if (self->cache_path != NULL || self->demo)
+  if (self->cache_path != NULL || self->demo || self->sign_in_server != NULL)
     g_application_set_flags (application,
                              g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
 
@@ -190,9 +260,13 @@ fw_application_finalize (GObject *object)
 {
   FwApplication *self = FW_APPLICATION (object);
 
+  g_clear_object (&self->sync);
   g_clear_object (&self->cache);
   g_clear_error (&self->cache_error);
   g_clear_pointer (&self->cache_path, g_free);
+  g_clear_pointer (&self->sign_in_server, g_free);
+  g_clear_pointer (&self->sign_in_user, g_free);
+  g_clear_pointer (&self->sign_in_password, g_free);
 
   G_OBJECT_CLASS (fw_application_parent_class)->finalize (object);
 }
@@ -217,6 +291,12 @@ fw_application_init (FwApplication *self)
       N_("Use FILE as the local cache instead of the one in your data folder"), N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Open the demo farm, creating it on first use"), NULL },
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Sign in to the Fish Watch server at URL (with --user)"), N_("URL") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The user name to sign in with"), N_("NAME") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Read the password for --user from standard input"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Print the version and exit"), NULL },
     { NULL }

@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 
 #include "fw-app-util.h"
+#include "fw-sign-in-dialog.h"
+#include "fw-sync-page.h"
 #include "fw-unit-row.h"
 #include "fw-window.h"
 
@@ -29,6 +31,7 @@ struct _FwWindow
 
   GSettings            *settings;
   FwCache              *cache;
+  FwSyncController     *sync;
   GCancellable         *cancellable;
   GCancellable         *units_cancellable;
   GListStore           *farms;
@@ -60,6 +63,12 @@ struct _FwWindow
   GtkMenuButton        *error_menu_button;
   GtkMenuButton        *welcome_menu_button;
   GtkMenuButton        *farm_menu_button;
+  GtkStack             *sync_icon_stack;
+  GtkImage             *sync_icon;
+  GtkSpinner           *sync_spinner;
+  GtkLabel             *sync_label;
+  GtkWidget            *sync_button;
+  FwSyncPage           *sync_page;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -458,6 +467,154 @@ reload_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static const char *
+sync_icon_name (FwSyncState state,
+                guint       pending)
+{
+  switch (state)
+    {
+    case FW_SYNC_STATE_UP_TO_DATE:
+      return pending > 0 ? "emblem-synchronizing-symbolic" : "emblem-ok-symbolic";
+    case FW_SYNC_STATE_OFFLINE:
+      return "network-offline-symbolic";
+    case FW_SYNC_STATE_FAILING:
+    case FW_SYNC_STATE_NEEDS_SIGN_IN:
+      return "dialog-warning-symbolic";
+    case FW_SYNC_STATE_SIGNED_OUT:
+      return "dialog-password-symbolic";
+    case FW_SYNC_STATE_SYNCING:
+    default:
+      return "emblem-synchronizing-symbolic";
+    }
+}
+
+/* The sidebar's foot always says how sync stands: the header bar of a
+ * narrow sidebar has no room for "Offline, 3 changes waiting". */
+static void
+update_sync_status (FwWindow *self)
+{
+  FwSyncState state = fw_sync_controller_get_state (self->sync);
+  const char *description = fw_sync_controller_get_description (self->sync);
+  gboolean syncing = state == FW_SYNC_STATE_SYNCING;
+
+  gtk_image_set_from_icon_name (self->sync_icon, sync_icon_name (state, fw_sync_controller_get_pending (self->sync)));
+  gtk_spinner_set_spinning (self->sync_spinner, syncing);
+  gtk_stack_set_visible_child_name (self->sync_icon_stack, syncing ? "spinner" : "icon");
+  gtk_label_set_label (self->sync_label, description);
+  gtk_widget_set_tooltip_text (self->sync_button, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sync_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
+static void
+on_sync_changed_cb (FwWindow *self)
+{
+  update_sync_status (self);
+}
+
+static void
+on_synced_cb (FwWindow *self)
+{
+  if (self->cache != NULL && !self->populating)
+    load_farms (self);
+}
+
+static void
+on_keyring_failed_cb (FwWindow   *self,
+                      const char *reason)
+{
+  /* The reason is for whoever looks after the machine; the toast says
+   * what it means for the user. */
+  g_message ("The keyring did not keep the session: %s", reason);
+  show_toast (self, _("No keyring kept your session: sign in again next time"));
+}
+
+/**
+ * fw_window_set_sync_controller:
+ *
+ * Shows how sync stands and offers signing in, syncing now and the sync
+ * page. A window has one controller, given once.
+ */
+void
+fw_window_set_sync_controller (FwWindow         *self,
+                               FwSyncController *controller)
+{
+  g_return_if_fail (FW_IS_WINDOW (self));
+  g_return_if_fail (FW_IS_SYNC_CONTROLLER (controller));
+  g_return_if_fail (self->sync == NULL);
+
+  self->sync = g_object_ref (controller);
+  g_signal_connect_object (controller, "notify", G_CALLBACK (on_sync_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "synced", G_CALLBACK (on_synced_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "keyring-failed", G_CALLBACK (on_keyring_failed_cb), self, G_CONNECT_SWAPPED);
+  fw_sync_page_set_controller (self->sync_page, controller, self->cache);
+  gtk_widget_set_visible (self->sync_button, TRUE);
+  update_sync_status (self);
+}
+
+FwSyncController *
+fw_window_get_sync_controller (FwWindow *self)
+{
+  g_return_val_if_fail (FW_IS_WINDOW (self), NULL);
+
+  return self->sync;
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->sync == NULL)
+    return;
+
+  dialog = fw_sign_in_dialog_new (GTK_WINDOW (self), self->sync);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (self->sync == NULL)
+    return;
+
+  /* Nothing to sync with yet: the first step is signing in. */
+  if (fw_sync_controller_get_state (self->sync) == FW_SYNC_STATE_SIGNED_OUT ||
+      fw_sync_controller_get_state (self->sync) == FW_SYNC_STATE_NEEDS_SIGN_IN)
+    sign_in_action (widget, NULL, NULL);
+  else
+    fw_sync_controller_sync_now (self->sync);
+}
+
+static void
+show_sync_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (self->sync == NULL)
+    return;
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    {
+      sign_in_action (widget, NULL, NULL);
+      return;
+    }
+
+  gtk_list_box_unselect_all (self->unit_list);
+  fw_sync_page_reload (self->sync_page);
+  gtk_stack_set_visible_child_name (self->content_stack, "sync");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
 /**
  * fw_window_set_cache:
  * @demo: whether to make the demo farm when there is none, and keep its
@@ -703,6 +860,7 @@ fw_window_dispose (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->units_cancellable);
+  g_clear_object (&self->sync);
   g_clear_object (&self->cache);
   g_clear_object (&self->farm);
   g_clear_object (&self->farms);
@@ -726,6 +884,7 @@ fw_window_class_init (FwWindowClass *klass)
 
   g_type_ensure (FW_TYPE_FARM);
   g_type_ensure (FW_TYPE_UNIT_PAGE);
+  g_type_ensure (FW_TYPE_SYNC_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
@@ -747,17 +906,27 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, error_menu_button);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, welcome_menu_button);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_page);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
 
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);
   gtk_widget_class_install_action (widget_class, "win.focus-units", NULL, focus_units_action);
   gtk_widget_class_install_action (widget_class, "win.step-unit", "i", step_unit_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.show-primary-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-units", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.step-unit", "i", -1);
@@ -784,6 +953,10 @@ fw_window_init (FwWindow *self)
   gtk_list_box_bind_model (self->unit_list, G_LIST_MODEL (self->units),
                            create_unit_row_cb, NULL, NULL);
   gtk_list_box_set_header_func (self->unit_list, unit_list_header_cb, NULL, NULL);
+
+  /* Without a sync controller (tests of the window alone) there is
+   * nothing to say about sync. */
+  gtk_widget_set_visible (self->sync_button, FALSE);
 
   adw_status_page_set_icon_name (self->welcome_page, BASE_ID);
 }

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "fw-core.h"
+#include "fw-sync-controller.h"
 #include "fw-unit-page.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,9 @@ void         fw_window_set_cache     (FwWindow       *self,
                                       gboolean        demo);
 void         fw_window_show_error    (FwWindow       *self,
                                       const GError   *error);
+void         fw_window_set_sync_controller (FwWindow *self,
+                                      FwSyncController *controller);
+FwSyncController *fw_window_get_sync_controller (FwWindow *self);
 const char  *fw_window_get_state     (FwWindow       *self);
 GListModel  *fw_window_get_units     (FwWindow       *self);
 FwUnitPage  *fw_window_get_unit_page (FwWindow       *self);

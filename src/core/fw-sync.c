@@ -395,7 +395,9 @@ fw_sync_sign_in (const FwSyncConfig  *config,
           g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_REFUSED,
                                _("The user name or password is wrong"));
         }
-      else if (error != NULL && g_error_matches (*error, FW_SYNC_ERROR, FW_SYNC_ERROR_THROTTLED))
+      /* Only 429 counts failed sign-ins; a 503 is a busy store and keeps
+       * its own words. */
+      else if (status == 429 && error != NULL && g_error_matches (*error, FW_SYNC_ERROR, FW_SYNC_ERROR_THROTTLED))
         {
           g_autofree char *message = g_strdup_printf (
             g_dngettext (GETTEXT_PACKAGE,
@@ -568,7 +570,7 @@ push (FwCache  *cache,
       g_autofree char *body = NULL;
       PushAnswer push_answer;
       JsonNode *results;
-      guint status;
+      guint status, settled;
 
       if (pending == NULL)
         return FALSE;
@@ -608,6 +610,7 @@ push (FwCache  *cache,
           return FALSE;
         }
 
+      settled = client->report->applied + client->report->rejected + client->report->conflicts;
       client->report->pushed += batch->len;
       push_answer.entries = batch;
       push_answer.results = json_node_get_array (results);
@@ -615,9 +618,16 @@ push (FwCache  *cache,
       if (!fw_cache_run_in_transaction (cache, apply_push_answer_cb, &push_answer, error))
         return FALSE;
 
-      /* Nothing answered: stop rather than send the same again at once. */
-      if (json_array_get_length (push_answer.results) == 0)
-        return TRUE;
+      /* An answer that settles none of the batch (no results, or only
+       * ones this version cannot act on, such as a status it does not
+       * know) would have us send the same again at once, for ever. The
+       * changes stay queued for a later run. */
+      if (client->report->applied + client->report->rejected + client->report->conflicts == settled)
+        {
+          g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                               _("The server’s answer to a push settles none of the changes sent"));
+          return FALSE;
+        }
     }
 }
 

@@ -1,0 +1,381 @@
+/* fw-sync-page.c — the account, what waits, what the server refused
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every refused change is listed with the server's reason and can be
+ * dropped; every conflict with both versions, and the user keeps one.
+ * Nothing is decided for the user behind their back.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "fw-app-util.h"
+#include "fw-sign-in-dialog.h"
+#include "fw-sync-page.h"
+
+struct _FwSyncPage
+{
+  GtkBox               parent_instance;
+
+  FwSyncController    *controller;
+  FwCache             *cache;
+  gboolean             folded;
+  GPtrArray           *rows;        /* rows added to the two lists */
+
+  AdwActionRow        *account_row;
+  GtkWidget           *sign_in_button;
+  GtkWidget           *sign_out_button;
+  AdwActionRow        *status_row;
+  GtkLabel            *last_sync_label;
+  GtkLabel            *pending_label;
+  AdwPreferencesGroup *conflicts_group;
+  AdwPreferencesGroup *rejected_group;
+};
+
+G_DEFINE_FINAL_TYPE (FwSyncPage, fw_sync_page, GTK_TYPE_BOX)
+
+enum {
+  PROP_0,
+  PROP_FOLDED,
+  N_PROPS
+};
+
+enum {
+  GO_BACK,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static char *
+describe_payload (FwEntity    entity,
+                  const char *payload)
+{
+  g_autoptr(JsonNode) node = json_from_string (payload, NULL);
+  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *name = NULL;
+
+  if (object == NULL)
+    return g_strdup (fw_entity_to_string (entity));
+
+  if (json_object_has_member (object, "name") && !json_object_get_null_member (object, "name"))
+    name = json_object_get_string_member (object, "name");
+  else if (json_object_has_member (object, "kind") && !json_object_get_null_member (object, "kind"))
+    name = json_object_get_string_member (object, "kind");
+
+  /* TRANSLATORS: a record in a list: its kind and name, e.g. "unit: Pond 4" */
+  return g_strdup_printf (_("%s: %s"), fw_entity_to_string (entity), name != NULL ? name : "?");
+}
+
+static void
+clear_rows (FwSyncPage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+report_error (FwSyncPage   *self,
+              const GError *error)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
+}
+
+static void
+on_resolve_clicked_cb (GtkButton  *button,
+                       FwSyncPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "fw-conflict"));
+  gboolean keep_local = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "fw-keep-local"));
+
+  if (!fw_cache_resolve_conflict (self->cache, id, keep_local, &error))
+    report_error (self, error);
+
+  fw_sync_controller_sync_now (self->controller);
+  fw_sync_page_reload (self);
+}
+
+static void
+on_discard_clicked_cb (GtkButton  *button,
+                       FwSyncPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 seq = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "fw-seq"));
+
+  if (!fw_cache_discard_rejected (self->cache, seq, &error))
+    report_error (self, error);
+
+  fw_sync_page_reload (self);
+}
+
+static GtkWidget *
+row_button (FwSyncPage *self,
+            const char *label,
+            GCallback   callback)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_object (button, "clicked", callback, self, 0);
+  return button;
+}
+
+static void
+add_row (FwSyncPage          *self,
+         AdwPreferencesGroup *group,
+         GtkWidget           *row)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+/* Reads the outbox and conflicts again; they are few. */
+void
+fw_sync_page_reload (FwSyncPage *self)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autofree char *account = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *last = NULL;
+  FwSyncState state;
+  FwTime last_success;
+
+  g_return_if_fail (FW_IS_SYNC_PAGE (self));
+
+  if (self->controller == NULL)
+    return;
+
+  state = fw_sync_controller_get_state (self->controller);
+  if (state == FW_SYNC_STATE_SIGNED_OUT)
+    account = g_strdup (_("Not signed in"));
+  else
+    /* TRANSLATORS: the account: user name and server address */
+    account = g_strdup_printf (_("%s on %s"), fw_sync_controller_get_username (self->controller),
+                               fw_sync_controller_get_server_url (self->controller));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->account_row), account);
+  gtk_widget_set_visible (self->sign_in_button,
+                          state == FW_SYNC_STATE_SIGNED_OUT || state == FW_SYNC_STATE_NEEDS_SIGN_IN);
+  gtk_widget_set_visible (self->sign_out_button, state != FW_SYNC_STATE_SIGNED_OUT);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row),
+                                 fw_sync_controller_get_description (self->controller));
+
+  last_success = fw_sync_controller_get_last_success (self->controller);
+  last = last_success > 0 ? fw_format_local_time (last_success, NULL) : g_strdup (_("Never"));
+  gtk_label_set_label (self->last_sync_label, last);
+  pending = g_strdup_printf ("%u", fw_sync_controller_get_pending (self->controller));
+  gtk_label_set_label (self->pending_label, pending);
+
+  clear_rows (self);
+
+  conflicts = fw_cache_list_conflicts (self->cache, NULL);
+  for (guint i = 0; conflicts != NULL && i < conflicts->len; i++)
+    {
+      FwConflict *conflict = g_ptr_array_index (conflicts, i);
+      g_autofree char *mine = describe_payload (conflict->entity, conflict->local_payload);
+      g_autofree char *theirs = describe_payload (conflict->entity, conflict->server_payload);
+      g_autofree char *subtitle = g_strdup_printf (_("Server’s version: %s"), theirs);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *keep_mine = row_button (self, _("Keep _Mine"), G_CALLBACK (on_resolve_clicked_cb));
+      GtkWidget *keep_theirs = row_button (self, _("Use _Server’s"), G_CALLBACK (on_resolve_clicked_cb));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mine);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_object_set_data (G_OBJECT (keep_mine), "fw-conflict", GSIZE_TO_POINTER (conflict->id));
+      g_object_set_data (G_OBJECT (keep_mine), "fw-keep-local", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (keep_theirs), "fw-conflict", GSIZE_TO_POINTER (conflict->id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_mine);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_theirs);
+      add_row (self, self->conflicts_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), conflicts != NULL && conflicts->len > 0);
+
+  rejected = fw_cache_list_outbox (self->cache, FW_OUTBOX_REJECTED, 200, NULL);
+  for (guint i = 0; rejected != NULL && i < rejected->len; i++)
+    {
+      FwOutboxEntry *entry = g_ptr_array_index (rejected, i);
+      g_autofree char *title = describe_payload (entry->entity, entry->payload);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *discard = row_button (self, _("_Discard"), G_CALLBACK (on_discard_clicked_cb));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->error ?: _("No reason given"));
+      g_object_set_data (G_OBJECT (discard), "fw-seq", GSIZE_TO_POINTER (entry->seq));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), discard);
+      add_row (self, self->rejected_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), rejected != NULL && rejected->len > 0);
+}
+
+static void
+on_controller_changed_cb (FwSyncPage *self)
+{
+  fw_sync_page_reload (self);
+}
+
+void
+fw_sync_page_set_controller (FwSyncPage       *self,
+                             FwSyncController *controller,
+                             FwCache          *cache)
+{
+  g_return_if_fail (FW_IS_SYNC_PAGE (self));
+  g_return_if_fail (FW_IS_SYNC_CONTROLLER (controller));
+
+  if (self->controller != NULL)
+    g_signal_handlers_disconnect_by_data (self->controller, self);
+  g_set_object (&self->controller, controller);
+  g_set_object (&self->cache, cache);
+
+  g_signal_connect_object (controller, "notify", G_CALLBACK (on_controller_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "synced", G_CALLBACK (on_controller_changed_cb), self, G_CONNECT_SWAPPED);
+  fw_sync_page_reload (self);
+}
+
+static void
+sign_in_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FwSyncPage *self = FW_SYNC_PAGE (widget);
+  GtkWidget *dialog;
+
+  if (self->controller == NULL)
+    return;
+
+  dialog = fw_sign_in_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->controller);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FwSyncPage *self = FW_SYNC_PAGE (widget);
+
+  if (self->controller != NULL)
+    fw_sync_controller_sign_out (self->controller);
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[GO_BACK], 0);
+}
+
+static void
+fw_sync_page_dispose (GObject *object)
+{
+  FwSyncPage *self = FW_SYNC_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_SYNC_PAGE);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->controller);
+  g_clear_object (&self->cache);
+
+  G_OBJECT_CLASS (fw_sync_page_parent_class)->dispose (object);
+}
+
+static void
+fw_sync_page_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FwSyncPage *self = FW_SYNC_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDED:
+      g_value_set_boolean (value, self->folded);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fw_sync_page_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  FwSyncPage *self = FW_SYNC_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLDED:
+      if (self->folded != g_value_get_boolean (value))
+        {
+          self->folded = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fw_sync_page_class_init (FwSyncPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fw_sync_page_dispose;
+  object_class->get_property = fw_sync_page_get_property;
+  object_class->set_property = fw_sync_page_set_property;
+
+  properties[PROP_FOLDED] =
+    g_param_spec_boolean ("folded", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[GO_BACK] =
+    g_signal_new ("go-back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-sync-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, account_row);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, sign_out_button);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, last_sync_label);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, conflicts_group);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, rejected_group);
+
+  gtk_widget_class_install_action (widget_class, "sync-page.sign-in", NULL, sign_in_action);
+  gtk_widget_class_install_action (widget_class, "sync-page.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "sync-page.go-back", NULL, go_back_action);
+}
+
+static void
+fw_sync_page_init (FwSyncPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), FALSE);
+}
