@@ -34,49 +34,20 @@ server_program (void)
   return program;
 }
 
-FwTestServer *
-fw_test_server_start (const char *extra_args)
+/* Starts the server on @address and reads its port from its first line. */
+static void
+launch (FwTestServer *server,
+        const char   *address)
 {
-  return fw_test_server_start_full (NULL, extra_args);
-}
-
-/**
- * fw_test_server_start_full:
- * @demo_args: (nullable): more arguments for `fishwatch-server demo`
- * @serve_args: (nullable): more arguments for serving
- */
-FwTestServer *
-fw_test_server_start_full (const char *demo_args,
-                           const char *serve_args)
-{
-  FwTestServer *server = g_new0 (FwTestServer, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *demo_out = NULL;
   g_autofree char *command = NULL;
   g_auto(GStrv) argv = NULL;
   g_autoptr(GIOChannel) channel = NULL;
-  int status = 0, out_fd = -1;
+  int out_fd = -1;
 
-  server->dir = fw_test_make_tmpdir ();
-  server->db = g_build_filename (server->dir, "store.db", NULL);
-
-  {
-    g_autofree char *demo_command = g_strdup_printf ("'%s' --db '%s' demo %s",
-                                                     server_program (), server->db, demo_args ?: "");
-    g_auto(GStrv) demo_argv = NULL;
-
-    g_shell_parse_argv (demo_command, NULL, &demo_argv, &error);
-    g_assert_no_error (error);
-    g_spawn_sync (NULL, demo_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                  &demo_out, NULL, &status, &error);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-    server->demo = json_from_string (demo_out, &error);
-    g_assert_no_error (error);
-  }
-
-  command = g_strdup_printf ("'%s' --db '%s' --listen 127.0.0.1:0 %s",
-                             server_program (), server->db, serve_args ?: "");
+  server->port = 0;
+  command = g_strdup_printf ("'%s' --db '%s' --listen %s %s",
+                             server_program (), server->db, address, server->serve_args ?: "");
   g_shell_parse_argv (command, NULL, &argv, &error);
   g_assert_no_error (error);
 
@@ -103,14 +74,11 @@ fw_test_server_start_full (const char *demo_args,
         server->port = atoi (json_object_get_string_member (json_node_get_object (node), "server.port"));
     }
 
-  server->base_url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
-  server->session = soup_session_new_with_options ("timeout", 30, NULL);
-  return server;
 }
 
-/* Returns: the server's exit status */
-int
-fw_test_server_stop (FwTestServer *server)
+/* SIGTERM, as systemd stops it. Returns: the exit status */
+static int
+terminate (FwTestServer *server)
 {
   int status = -1;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -133,15 +101,87 @@ fw_test_server_stop (FwTestServer *server)
     }
   g_spawn_close_pid (server->pid);
 
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* Stops the server but keeps its store, for fw_test_server_restart(). */
+int
+fw_test_server_halt (FwTestServer *server)
+{
+  return terminate (server);
+}
+
+/* Starts it again on the same store and port. */
+void
+fw_test_server_restart (FwTestServer *server)
+{
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", server->port);
+
+  launch (server, address);
+}
+
+FwTestServer *
+fw_test_server_start (const char *extra_args)
+{
+  return fw_test_server_start_full (NULL, extra_args);
+}
+
+/**
+ * fw_test_server_start_full:
+ * @demo_args: (nullable): more arguments for `fishwatch-server demo`
+ * @serve_args: (nullable): more arguments for serving
+ */
+FwTestServer *
+fw_test_server_start_full (const char *demo_args,
+                           const char *serve_args)
+{
+  FwTestServer *server = g_new0 (FwTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo_out = NULL;
+  int status = 0;
+
+  server->dir = fw_test_make_tmpdir ();
+  server->db = g_build_filename (server->dir, "store.db", NULL);
+
+  {
+    g_autofree char *demo_command = g_strdup_printf ("'%s' --db '%s' demo %s",
+                                                     server_program (), server->db, demo_args ?: "");
+    g_auto(GStrv) demo_argv = NULL;
+
+    g_shell_parse_argv (demo_command, NULL, &demo_argv, &error);
+    g_assert_no_error (error);
+    g_spawn_sync (NULL, demo_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                  &demo_out, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    server->demo = json_from_string (demo_out, &error);
+    g_assert_no_error (error);
+  }
+
+  server->serve_args = g_strdup (serve_args);
+  launch (server, "127.0.0.1:0");
+
+  server->base_url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  server->session = soup_session_new_with_options ("timeout", 30, NULL);
+  return server;
+}
+
+/* Returns: the server's exit status */
+int
+fw_test_server_stop (FwTestServer *server)
+{
+  int status = terminate (server);
+
   g_clear_object (&server->session);
   g_clear_pointer (&server->demo, json_node_unref);
   fw_test_remove_tree (server->dir);
   g_free (server->dir);
   g_free (server->db);
   g_free (server->base_url);
+  g_free (server->serve_args);
   g_free (server);
 
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return status;
 }
 
 const char *

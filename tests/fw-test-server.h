@@ -20,12 +20,15 @@ typedef struct
   char        *base_url;
   JsonNode    *demo;          /* what `fishwatch-server demo` printed */
   SoupSession *session;
+  char        *serve_args;
 } FwTestServer;
 
 FwTestServer *fw_test_server_start    (const char   *extra_args);
 FwTestServer *fw_test_server_start_full (const char *demo_args,
                                          const char *serve_args);
 int           fw_test_server_stop     (FwTestServer *server);
+int           fw_test_server_halt     (FwTestServer *server);
+void          fw_test_server_restart  (FwTestServer *server);
 const char   *fw_test_server_password (FwTestServer *server,
                                        const char   *username);
 const char   *fw_test_server_device_token (FwTestServer *server);

@@ -1,0 +1,198 @@
+/* test-sync-ui.c — the window tells the truth about sync
+ *
+ * Copyright 2026 The Fish Watch Team
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A real window (under xvfb-run) signed in to a real fishwatch-server on
+ * loopback: with the server stopped, a change waits and the window says
+ * so; with the server back, it goes out and the window says that too.
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <adwaita.h>
+
+#include "fw-application.h"
+#include "fw-sync-controller.h"
+#include "fw-test-server.h"
+#include "fw-test-util.h"
+#include "fw-window.h"
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static gboolean
+is_up_to_date (gpointer data)
+{
+  return fw_sync_controller_get_state (data) == FW_SYNC_STATE_UP_TO_DATE;
+}
+
+static gboolean
+is_offline (gpointer data)
+{
+  return fw_sync_controller_get_state (data) == FW_SYNC_STATE_OFFLINE;
+}
+
+static gboolean
+farm_shown (gpointer data)
+{
+  return g_strcmp0 (fw_window_get_state (data), "farm") == 0 &&
+         g_list_model_get_n_items (fw_window_get_units (data)) == fw_demo_get_n_units ();
+}
+
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_label (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, texts);
+}
+
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *prefix)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+
+  collect_labels (root, texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      if (g_str_has_prefix (g_ptr_array_index (texts, i), prefix))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+on_signed_in_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fw_sync_controller_sign_in_finish (FW_SYNC_CONTROLLER (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_offline_then_online (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = fw_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
+  g_autoptr(FwApplication) app = fw_application_new ();
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autoptr(FwCache) cache = NULL;
+  g_autoptr(FwSyncController) controller = NULL;
+  g_autoptr(FwRecord) entry = NULL;
+  g_autoptr(FwUnit) unit = NULL;
+  g_autoptr(JsonNode) logbook = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *logbook_path = NULL;
+  FwTestServer *server = fw_test_server_start (NULL);
+  FwWindow *window;
+  gboolean signed_in = FALSE;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+
+  cache = fw_cache_open (path, NULL, &error);
+  g_assert_no_error (error);
+  controller = fw_sync_controller_new (cache, settings);
+
+  window = fw_window_new (GTK_APPLICATION (app));
+  fw_window_set_cache (window, cache, FALSE);
+  fw_window_set_sync_controller (window, controller);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Signed in, the farm arrives from the server. */
+  fw_sync_controller_sign_in_async (controller, server->base_url, "worker",
+                                    fw_test_server_password (server, "worker"),
+                                    NULL, on_signed_in_cb, &signed_in);
+  wait_until (is_true, &signed_in, "signing in");
+  wait_until (is_up_to_date, controller, "the first sync");
+  wait_until (farm_shown, window, "the farm from the server");
+  g_assert_true (shows_label (GTK_WIDGET (window), "Up to date at "));
+
+  /* The server goes away; a change is made; a sync fails. */
+  g_assert_cmpint (fw_test_server_halt (server), ==, 0);
+  unit = g_list_model_get_item (fw_window_get_units (window), 0);
+  entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
+                        "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),
+                        "kind", "feeding",
+                        "occurred-at", g_get_real_time () / G_USEC_PER_SEC,
+                        "payload", "{\"kg\":8}",
+                        NULL);
+  g_assert_true (fw_cache_record_change (cache, entry, FALSE, &error));
+  g_assert_no_error (error);
+  fw_sync_controller_sync_now (controller);
+  wait_until (is_offline, controller, "sync to fail");
+  g_assert_cmpuint (fw_sync_controller_get_pending (controller), ==, 1);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Offline, 1 change waiting"));
+
+  /* The server is back: the change goes out, and the window says so. */
+  fw_test_server_restart (server);
+  fw_sync_controller_sync_now (controller);
+  wait_until (is_up_to_date, controller, "sync to succeed");
+  g_assert_cmpuint (fw_sync_controller_get_pending (controller), ==, 0);
+  g_assert_true (shows_label (GTK_WIDGET (window), "Up to date at "));
+
+  admin = fw_test_server_login (server, "admin");
+  logbook_path = g_strdup_printf ("/api/v1/units/%s/logbook", fw_record_get_uuid (FW_RECORD (unit)));
+  g_assert_cmpuint (fw_test_server_call (server, "GET", logbook_path, admin, NULL, &logbook, NULL), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (logbook), "items")), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (fw_test_server_stop (server), ==, 0);
+  fw_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  /* No directory isolation: GTK needs the system's icons and MIME data;
+   * settings are in memory and every file in a folder of the test's own. */
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display: run the UI tests under xvfb-run");
+      return 77;
+    }
+  adw_init ();
+
+  g_test_add_func ("/sync-ui/offline-then-online", test_offline_then_online);
+
+  return g_test_run ();
+}
