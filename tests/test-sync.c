@@ -364,6 +364,112 @@ test_full_disk (Fixture       *fixture,
   g_assert_cmpint (fw_test_server_stop (big), ==, 0);
 }
 
+static FwCache *
+open_synced_cache (Fixture     *fixture,
+                   const char  *name,
+                   const char  *token)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  FwSyncConfig config = { fixture->server->base_url, token, NULL, 10, 0 };
+  FwSyncReport report;
+  FwCache *cache = fw_cache_open (path, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  return cache;
+}
+
+static FwUnit *
+first_unit (FwCache *cache)
+{
+  g_autoptr(GPtrArray) farms = fw_cache_list_farms (cache, NULL);
+  g_autoptr(GPtrArray) units = fw_cache_list_units (cache, fw_record_get_id (g_ptr_array_index (farms, 0)), 0, NULL);
+
+  return g_object_ref (g_ptr_array_index (units, 0));
+}
+
+static FwUnit *
+renamed (FwUnit     *unit,
+         const char *name)
+{
+  return g_object_new (FW_TYPE_UNIT,
+                       "uuid", fw_record_get_uuid (FW_RECORD (unit)),
+                       "revision", fw_record_get_revision (FW_RECORD (unit)),
+                       "created-at", fw_record_get_created_at (FW_RECORD (unit)),
+                       "site-uuid", fw_unit_get_site_uuid (unit),
+                       "site-name", fw_unit_get_site_name (unit),
+                       "name", name,
+                       "kind", fw_unit_get_kind (unit),
+                       "area", fw_unit_get_area (unit),
+                       "volume", fw_unit_get_volume (unit),
+                       "species", fw_unit_get_species (unit),
+                       NULL);
+}
+
+/* Two managers rename the same unit offline. The second to sync gets a
+ * conflict; both versions are kept; each choice does what it says. */
+static void
+test_conflicts (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *token = fw_test_server_login (fixture->server, "manager");
+  g_autoptr(FwCache) a = open_synced_cache (fixture, "a.sqlite", token);
+  g_autoptr(FwCache) b = open_synced_cache (fixture, "b.sqlite", token);
+  g_autoptr(FwUnit) unit_a = first_unit (a);
+  g_autoptr(FwUnit) unit_b = first_unit (b);
+  g_autoptr(FwUnit) edit_a = renamed (unit_a, "Tank A1 (quarantine)");
+  g_autoptr(FwUnit) edit_b = renamed (unit_b, "Tank A1 (broodstock)");
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) record = NULL;
+  g_autofree char *path = NULL;
+  FwSyncConfig config = { fixture->server->base_url, token, NULL, 10, 0 };
+  FwSyncReport report;
+  guint pending = 0, conflicted = 0;
+
+  g_assert_true (fw_cache_record_change (a, FW_RECORD (edit_a), FALSE, &error));
+  g_assert_true (fw_cache_record_change (b, FW_RECORD (edit_b), FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (fw_sync_run (a, &config, &report, NULL, &error));
+  g_assert_cmpuint (report.applied, ==, 1);
+  g_assert_true (fw_sync_run (b, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.conflicts, ==, 1);
+
+  /* B still shows its own name until B's user chooses. */
+  g_assert_true (fw_cache_count_outbox (b, &pending, NULL, &conflicted, NULL));
+  g_assert_cmpuint (pending, ==, 0);
+  g_assert_cmpuint (conflicted, ==, 1);
+  conflicts = fw_cache_list_conflicts (b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_nonnull (strstr (((FwConflict *) g_ptr_array_index (conflicts, 0))->local_payload, "broodstock"));
+  g_assert_nonnull (strstr (((FwConflict *) g_ptr_array_index (conflicts, 0))->server_payload, "quarantine"));
+
+  /* B keeps its own: sent again over the server's version. */
+  g_assert_true (fw_cache_resolve_conflict (b, ((FwConflict *) g_ptr_array_index (conflicts, 0))->id, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fw_sync_run (b, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.applied, ==, 1);
+
+  path = g_strdup_printf ("/api/v1/units/%s", fw_record_get_uuid (FW_RECORD (unit_a)));
+  g_assert_cmpuint (fw_test_server_call (fixture->server, "GET", path, token, NULL, &record, NULL), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (record), "name"), ==, "Tank A1 (broodstock)");
+
+  /* A hears of it on its next pull, and nothing is left to settle. */
+  g_assert_true (fw_sync_run (a, &config, &report, NULL, &error));
+  g_clear_object (&unit_a);
+  unit_a = first_unit (a);
+  g_assert_cmpstr (fw_unit_get_name (unit_a), ==, "Tank A1 (broodstock)");
+  g_clear_pointer (&conflicts, g_ptr_array_unref);
+  conflicts = fw_cache_list_conflicts (b, &error);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+}
+
 static void
 test_backoff (void)
 {
@@ -422,6 +528,7 @@ main (int   argc,
   ADD ("two-clients", test_two_clients);
   ADD ("crash-consistency", test_crash_consistency);
   ADD ("full-disk", test_full_disk);
+  ADD ("conflicts", test_conflicts);
 
 #undef ADD
 
