@@ -938,6 +938,58 @@ list_sensor_refs (FwCache  *cache,
   return rc == SQLITE_DONE ? g_steal_pointer (&refs) : NULL;
 }
 
+typedef struct
+{
+  gint64  sensor_id;
+  GArray *readings;
+} Pending;
+
+static void
+pending_clear (Pending *pending)
+{
+  g_clear_pointer (&pending->readings, g_array_unref);
+}
+
+typedef struct
+{
+  GArray *pending;   /* Pending */
+  guint   rows;
+} ReadingsBatch;
+
+static gboolean
+flush_readings_cb (FwCache  *cache,
+                   gpointer  user_data,
+                   GError  **error)
+{
+  ReadingsBatch *batch = user_data;
+
+  for (guint i = 0; i < batch->pending->len; i++)
+    {
+      Pending *pending = &g_array_index (batch->pending, Pending, i);
+
+      if (!fw_cache_insert_readings (cache, pending->sensor_id, (FwReading *) pending->readings->data,
+                                     pending->readings->len, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Many sensors' pages in one transaction: a commit (and its fsync) per
+ * hundred thousand readings, not per sensor. */
+static gboolean
+flush_readings (FwCache        *cache,
+                ReadingsBatch  *batch,
+                GError        **error)
+{
+  gboolean ok = batch->pending->len == 0 ||
+                fw_cache_run_in_transaction (cache, flush_readings_cb, batch, error);
+
+  g_array_set_size (batch->pending, 0);
+  batch->rows = 0;
+  return ok;
+}
+
 /* Readings newer than the cache has, in pages of columns. */
 static gboolean
 pull_readings (FwCache  *cache,
@@ -945,12 +997,16 @@ pull_readings (FwCache  *cache,
                GError  **error)
 {
   g_autoptr(GArray) sensors = list_sensor_refs (cache, error);
-  g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (FwReading));
+  g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (Pending));
+  ReadingsBatch readings_batch = { queue, 0 };
+  GArray *batch;
   FwTime now = g_get_real_time () / G_USEC_PER_SEC;
   FwTime oldest = now - (FwTime) client->config->raw_history_days * 86400;
 
   if (sensors == NULL)
     return FALSE;
+
+  g_array_set_clear_func (queue, (GDestroyNotify) pending_clear);
 
   for (guint s = 0; s < sensors->len; s++)
     {
@@ -997,7 +1053,7 @@ pull_readings (FwCache  *cache,
               return FALSE;
             }
 
-          g_array_set_size (batch, 0);
+          batch = g_array_sized_new (FALSE, FALSE, sizeof (FwReading), json_array_get_length (times));
           for (guint i = 0; i < json_array_get_length (times); i++)
             {
               JsonNode *time = json_array_get_element (times, i);
@@ -1010,6 +1066,7 @@ pull_readings (FwCache  *cache,
                 {
                   g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
                                        _("The server’s page of readings holds something that is not a reading"));
+                  g_array_unref (batch);
                   return FALSE;
                 }
 
@@ -1018,18 +1075,25 @@ pull_readings (FwCache  *cache,
               g_array_append_val (batch, reading);
             }
 
-          if (batch->len > 0 &&
-              !fw_cache_insert_readings (cache, ref->id, (FwReading *) batch->data, batch->len, error))
-            return FALSE;
-
           client->report->readings += batch->len;
           truncated = json_object_get_boolean_member_with_default (object, "truncated", FALSE) && batch->len > 0;
           if (batch->len > 0)
-            from = g_array_index (batch, FwReading, batch->len - 1).time + 1;
+            {
+              Pending pending = { ref->id, batch };
+
+              from = g_array_index (batch, FwReading, batch->len - 1).time + 1;
+              readings_batch.rows += batch->len;
+              g_array_append_val (queue, pending);
+            }
+          else
+            g_array_unref (batch);
+
+          if (readings_batch.rows >= READINGS_PAGE && !flush_readings (cache, &readings_batch, error))
+            return FALSE;
         }
     }
 
-  return TRUE;
+  return flush_readings (cache, &readings_batch, error);
 }
 
 /**
