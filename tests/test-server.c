@@ -599,6 +599,41 @@ test_ingest_validation (Fixture       *fixture,
     g_assert_cmpint (total, ==, 3);
   }
 
+  /* The farm-wide pages hold the same readings, page after page. */
+  {
+    g_autofree char *after = NULL;
+    guint pages = 0, total = 0;
+
+    do
+      {
+        g_autoptr(JsonNode) page = NULL;
+        g_autofree char *farm_path = g_strdup_printf ("/api/v1/farms/%s/readings?from=%" G_GINT64_FORMAT "&limit=2%s%s",
+                                                      FW_DEMO_FARM_UUID, start - 1,
+                                                      after != NULL ? "&after=" : "", after ?: "");
+        JsonArray *runs;
+        JsonNode *next;
+
+        g_assert_cmpuint (call (fixture, "GET", farm_path, fixture->worker, NULL, &page), ==, 200);
+        runs = json_object_get_array_member (json_node_get_object (page), "sensors");
+        for (guint i = 0; i < json_array_get_length (runs); i++)
+          {
+            JsonObject *run = json_array_get_object_element (runs, i);
+
+            g_assert_cmpstr (json_object_get_string_member (run, "sensor_id"), ==, oxygen);
+            total += json_array_get_length (json_object_get_array_member (run, "values"));
+          }
+        pages++;
+        next = json_object_get_member (json_node_get_object (page), "next");
+        g_clear_pointer (&after, g_free);
+        if (!JSON_NODE_HOLDS_NULL (next))
+          after = g_strdup (json_node_get_string (next));
+      }
+    while (after != NULL);
+
+    g_assert_cmpuint (total, ==, 3);
+    g_assert_cmpuint (pages, ==, 2);
+  }
+
   /* Too many readings in one request. */
   g_string_append_printf (big, "{\"batches\":[{\"sensor\":\"%s\",\"start\":1700000000,\"interval\":1,\"values\":[", oxygen);
   for (guint i = 0; i <= FW_SERVER_MAX_READINGS; i++)

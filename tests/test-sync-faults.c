@@ -7,9 +7,12 @@
  * in this process and can be told to spoil the next requests to a path:
  * answer 500, 503, 429, 401 or 410 itself; pass the request on and then
  * close the connection instead of answering; pass it on and answer the
- * first half of the JSON; or hold it past the client's timeout. After each
- * fault the CLI must exit as it promises and show the right status, and
- * after the fault is gone every entry must be on the server exactly once.
+ * first half of the JSON; pass it on and answer push results with a status
+ * the client does not know; or hold it past the client's timeout and pass
+ * it on later. After each fault the CLI must exit as it promises and show
+ * the right status; once the fault is gone, every entry must be on the
+ * server exactly once. The server itself refuses an entry for an archived
+ * unit, which must not hold up the entries behind it.
  */
 
 #include "config.h"
@@ -289,7 +292,9 @@ upstream_answered_cb (GObject      *source,
     }
 
   if (message == NULL)
-    ;
+    {
+      /* A request held past its client's patience: nobody to answer. */
+    }
   else if (body == NULL)
     {
       answer_error (message, SOUP_STATUS_BAD_GATEWAY, 0);

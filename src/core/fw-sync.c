@@ -901,12 +901,15 @@ typedef struct
 {
   gint64  id;
   char   *uuid;
+  char   *farm_uuid;
+  FwTime  from;        /* the first second the cache lacks */
 } SensorRef;
 
 static void
 sensor_ref_clear (SensorRef *ref)
 {
   g_free (ref->uuid);
+  g_free (ref->farm_uuid);
 }
 
 static GArray *
@@ -920,12 +923,21 @@ list_sensor_refs (FwCache  *cache,
   g_array_set_clear_func (refs, (GDestroyNotify) sensor_ref_clear);
 
   fw_cache_lock (cache);
-  stmt = fw_cache_prepare (cache, "SELECT id, uuid FROM sensors WHERE deleted = 0 ORDER BY id", error);
+  stmt = fw_cache_prepare (cache,
+                           "SELECT s.id, s.uuid, f.uuid, (SELECT max (t) FROM readings WHERE sensor_id = s.id) "
+                           "FROM sensors s JOIN units u ON u.id = s.unit_id JOIN sites i ON i.id = u.site_id "
+                           "JOIN farms f ON f.id = i.farm_id WHERE s.deleted = 0 ORDER BY f.uuid, s.id",
+                           error);
   if (stmt != NULL)
     {
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          SensorRef ref = { sqlite3_column_int64 (stmt, 0), g_strdup ((const char *) sqlite3_column_text (stmt, 1)) };
+          SensorRef ref = {
+            sqlite3_column_int64 (stmt, 0),
+            g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+            g_strdup ((const char *) sqlite3_column_text (stmt, 2)),
+            sqlite3_column_int64 (stmt, 3) + 1,
+          };
 
           g_array_append_val (refs, ref);
         }
@@ -990,7 +1002,211 @@ flush_readings (FwCache        *cache,
   return ok;
 }
 
-/* Readings newer than the cache has, in pages of columns. */
+static gboolean
+read_columns (JsonObject  *object,
+              GArray     **readings,
+              GError     **error)
+{
+  JsonNode *times_node = json_object_get_member (object, "times");
+  JsonNode *values_node = json_object_get_member (object, "values");
+  JsonArray *times, *values;
+
+  if (times_node == NULL || values_node == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (times_node) || !JSON_NODE_HOLDS_ARRAY (values_node) ||
+      json_array_get_length (json_node_get_array (times_node)) != json_array_get_length (json_node_get_array (values_node)))
+    {
+      g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                           _("The server’s page of readings is incomplete"));
+      return FALSE;
+    }
+
+  times = json_node_get_array (times_node);
+  values = json_node_get_array (values_node);
+  *readings = g_array_sized_new (FALSE, FALSE, sizeof (FwReading), json_array_get_length (times));
+
+  for (guint i = 0; i < json_array_get_length (times); i++)
+    {
+      JsonNode *time = json_array_get_element (times, i);
+      JsonNode *value = json_array_get_element (values, i);
+      FwReading reading;
+
+      if (json_node_get_value_type (time) != G_TYPE_INT64 ||
+          (json_node_get_value_type (value) != G_TYPE_DOUBLE && json_node_get_value_type (value) != G_TYPE_INT64))
+        {
+          g_clear_pointer (readings, g_array_unref);
+          g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                               _("The server’s page of readings holds something that is not a reading"));
+          return FALSE;
+        }
+
+      reading.time = json_node_get_int (time);
+      reading.value = json_node_get_double (value);
+      g_array_append_val (*readings, reading);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+queue_readings (FwCache        *cache,
+                ReadingsBatch  *batch,
+                gint64          sensor_id,
+                GArray         *readings,
+                FwSyncReport   *report,
+                GError        **error)
+{
+  Pending pending = { sensor_id, readings };
+
+  if (readings->len == 0)
+    {
+      g_array_unref (readings);
+      return TRUE;
+    }
+
+  report->readings += readings->len;
+  batch->rows += readings->len;
+  g_array_append_val (batch->pending, pending);
+
+  if (batch->rows >= READINGS_PAGE)
+    return flush_readings (cache, batch, error);
+
+  return TRUE;
+}
+
+/* One sensor's readings from @from, page by page. */
+static gboolean
+pull_sensor (FwCache        *cache,
+             Client         *client,
+             SensorRef      *ref,
+             FwTime          from,
+             FwTime          to,
+             ReadingsBatch  *batch,
+             GError        **error)
+{
+  gboolean truncated = TRUE;
+
+  while (truncated)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/sensors/%s/readings?from=%" G_GINT64_FORMAT
+                                               "&to=%" G_GINT64_FORMAT "&limit=%d",
+                                               ref->uuid, from, to, READINGS_PAGE);
+      g_autoptr(JsonNode) answer = NULL;
+      GArray *readings;
+      guint status;
+
+      answer = client_call (client, "GET", path, NULL, &status, error);
+      if (answer == NULL)
+        {
+          /* A sensor the server has archived since: nothing to fetch. */
+          if (status == SOUP_STATUS_NOT_FOUND)
+            {
+              g_clear_error (error);
+              return TRUE;
+            }
+          return FALSE;
+        }
+
+      if (!JSON_NODE_HOLDS_OBJECT (answer) ||
+          !read_columns (json_node_get_object (answer), &readings, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                                 _("The server’s page of readings is incomplete"));
+          return FALSE;
+        }
+
+      truncated = json_object_get_boolean_member_with_default (json_node_get_object (answer), "truncated", FALSE) &&
+                  readings->len > 0;
+      if (readings->len > 0)
+        from = g_array_index (readings, FwReading, readings->len - 1).time + 1;
+
+      if (!queue_readings (cache, batch, ref->id, readings, client->report, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Every sensor of a farm from @from, in farm-wide pages. */
+static gboolean
+pull_farm (FwCache        *cache,
+           Client         *client,
+           const char     *farm_uuid,
+           GHashTable     *ids,
+           FwTime          from,
+           FwTime          to,
+           ReadingsBatch  *batch,
+           GError        **error)
+{
+  g_autofree char *after = NULL;
+
+  do
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/farms/%s/readings?from=%" G_GINT64_FORMAT
+                                               "&to=%" G_GINT64_FORMAT "&limit=%d%s%s",
+                                               farm_uuid, from, to, READINGS_PAGE,
+                                               after != NULL ? "&after=" : "", after ?: "");
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *object;
+      JsonNode *sensors, *next;
+      guint status;
+
+      answer = client_call (client, "GET", path, NULL, &status, error);
+      if (answer == NULL)
+        return FALSE;
+
+      object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+      sensors = object != NULL ? json_object_get_member (object, "sensors") : NULL;
+      next = object != NULL ? json_object_get_member (object, "next") : NULL;
+      if (sensors == NULL || !JSON_NODE_HOLDS_ARRAY (sensors) || next == NULL)
+        {
+          g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
+                               _("The server’s page of readings is incomplete"));
+          return FALSE;
+        }
+
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (sensors)); i++)
+        {
+          JsonNode *run = json_array_get_element (json_node_get_array (sensors), i);
+          const char *uuid;
+          gpointer id;
+          GArray *readings;
+
+          if (!JSON_NODE_HOLDS_OBJECT (run))
+            continue;
+
+          /* A sensor the cache does not have yet comes with the next pull. */
+          uuid = json_object_get_string_member_with_default (json_node_get_object (run), "sensor_id", "");
+          if (uuid == NULL || !g_hash_table_lookup_extended (ids, uuid, NULL, &id))
+            continue;
+
+          if (!read_columns (json_node_get_object (run), &readings, error) ||
+              !queue_readings (cache, batch, GPOINTER_TO_SIZE (id), readings, client->report, error))
+            return FALSE;
+        }
+
+      g_clear_pointer (&after, g_free);
+      if (json_node_get_value_type (next) == G_TYPE_STRING)
+        after = g_uri_escape_string (json_node_get_string (next), NULL, FALSE);
+    }
+  while (after != NULL);
+
+  return TRUE;
+}
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  FwTime x = *(const FwTime *) a, y = *(const FwTime *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Readings newer than the cache has. Sensors that are roughly up to date
+ * together come in farm-wide pages from the earliest of them; a sensor far
+ * behind the rest (back from a long silence) is fetched on its own, so it
+ * does not make every sensor download its gap. */
 static gboolean
 pull_readings (FwCache  *cache,
                Client   *client,
@@ -998,102 +1214,60 @@ pull_readings (FwCache  *cache,
 {
   g_autoptr(GArray) sensors = list_sensor_refs (cache, error);
   g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (Pending));
-  ReadingsBatch readings_batch = { queue, 0 };
-  GArray *batch;
+  ReadingsBatch batch = { queue, 0 };
   FwTime now = g_get_real_time () / G_USEC_PER_SEC;
   FwTime oldest = now - (FwTime) client->config->raw_history_days * 86400;
+  FwTime to = now + FW_WIRE_FUTURE_TOLERANCE;
+  guint first = 0;
 
   if (sensors == NULL)
     return FALSE;
 
   g_array_set_clear_func (queue, (GDestroyNotify) pending_clear);
 
-  for (guint s = 0; s < sensors->len; s++)
+  /* Sensors come sorted by farm: one farm at a time. */
+  while (first < sensors->len)
     {
-      SensorRef *ref = &g_array_index (sensors, SensorRef, s);
-      FwReading latest;
-      FwTime from;
-      gboolean truncated = TRUE;
+      g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GArray) froms = g_array_new (FALSE, FALSE, sizeof (FwTime));
+      const char *farm = g_array_index (sensors, SensorRef, first).farm_uuid;
+      FwTime median, bulk_from = G_MAXINT64;
+      guint end = first;
 
-      if (!fw_cache_get_latest_reading (cache, ref->id, &latest, error))
-        return FALSE;
-      from = MAX (oldest, latest.time + 1);
-
-      while (truncated)
+      while (end < sensors->len && g_strcmp0 (g_array_index (sensors, SensorRef, end).farm_uuid, farm) == 0)
         {
-          g_autofree char *path = g_strdup_printf ("/api/v1/sensors/%s/readings?from=%" G_GINT64_FORMAT
-                                                   "&to=%" G_GINT64_FORMAT "&limit=%d",
-                                                   ref->uuid, from, now + FW_WIRE_FUTURE_TOLERANCE, READINGS_PAGE);
-          g_autoptr(JsonNode) answer = NULL;
-          JsonObject *object;
-          JsonArray *times, *values;
-          guint status;
+          SensorRef *ref = &g_array_index (sensors, SensorRef, end);
 
-          answer = client_call (client, "GET", path, NULL, &status, error);
-          if (answer == NULL)
+          ref->from = MAX (oldest, ref->from);
+          g_hash_table_insert (ids, ref->uuid, GSIZE_TO_POINTER (ref->id));
+          g_array_append_val (froms, ref->from);
+          end++;
+        }
+
+      g_array_sort (froms, compare_times);
+      median = g_array_index (froms, FwTime, froms->len / 2);
+
+      for (guint s = first; s < end; s++)
+        {
+          SensorRef *ref = &g_array_index (sensors, SensorRef, s);
+
+          if (ref->from < median - 86400)
             {
-              /* A sensor the server has archived since: nothing to fetch. */
-              if (status == SOUP_STATUS_NOT_FOUND)
-                {
-                  g_clear_error (error);
-                  break;
-                }
-              return FALSE;
-            }
-
-          object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-          times = object != NULL && json_object_has_member (object, "times") ?
-                  json_object_get_array_member (object, "times") : NULL;
-          values = object != NULL && json_object_has_member (object, "values") ?
-                   json_object_get_array_member (object, "values") : NULL;
-          if (times == NULL || values == NULL || json_array_get_length (times) != json_array_get_length (values))
-            {
-              g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
-                                   _("The server’s page of readings is incomplete"));
-              return FALSE;
-            }
-
-          batch = g_array_sized_new (FALSE, FALSE, sizeof (FwReading), json_array_get_length (times));
-          for (guint i = 0; i < json_array_get_length (times); i++)
-            {
-              JsonNode *time = json_array_get_element (times, i);
-              JsonNode *value = json_array_get_element (values, i);
-              FwReading reading;
-
-              if (json_node_get_value_type (time) != G_TYPE_INT64 ||
-                  (json_node_get_value_type (value) != G_TYPE_DOUBLE &&
-                   json_node_get_value_type (value) != G_TYPE_INT64))
-                {
-                  g_set_error_literal (error, FW_SYNC_ERROR, FW_SYNC_ERROR_PROTOCOL,
-                                       _("The server’s page of readings holds something that is not a reading"));
-                  g_array_unref (batch);
-                  return FALSE;
-                }
-
-              reading.time = json_node_get_int (time);
-              reading.value = json_node_get_double (value);
-              g_array_append_val (batch, reading);
-            }
-
-          client->report->readings += batch->len;
-          truncated = json_object_get_boolean_member_with_default (object, "truncated", FALSE) && batch->len > 0;
-          if (batch->len > 0)
-            {
-              Pending pending = { ref->id, batch };
-
-              from = g_array_index (batch, FwReading, batch->len - 1).time + 1;
-              readings_batch.rows += batch->len;
-              g_array_append_val (queue, pending);
+              if (!pull_sensor (cache, client, ref, ref->from, median - 86400, &batch, error))
+                return FALSE;
+              bulk_from = MIN (bulk_from, median - 86400);
             }
           else
-            g_array_unref (batch);
-
-          if (readings_batch.rows >= READINGS_PAGE && !flush_readings (cache, &readings_batch, error))
-            return FALSE;
+            bulk_from = MIN (bulk_from, ref->from);
         }
+
+      if (!pull_farm (cache, client, farm, ids, bulk_from, to, &batch, error))
+        return FALSE;
+
+      first = end;
     }
 
-  return flush_readings (cache, &readings_batch, error);
+  return flush_readings (cache, &batch, error);
 }
 
 /**

@@ -1167,6 +1167,109 @@ handle_readings (FwRequest *request)
   }
 }
 
+/* GET /api/v1/farms/{id}/readings?from=&to=&after=&limit=: every sensor
+ * of a farm in one paged answer, for clients that fill a cache. */
+static void
+handle_farm_readings (FwRequest *request)
+{
+  g_autoptr(JsonNode) farm = load_visible (request, FW_ENTITY_FARM, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  const char *text;
+  FwTime from = 0, to = request->now + FW_WIRE_FUTURE_TOLERANCE, after_time = 0;
+  gint64 after_sensor = 0, limit = FW_SERVER_MAX_READINGS;
+  guint total = 0;
+  GString *out;
+
+  if (farm == NULL)
+    return;
+
+  if (((text = fw_request_get_query (request, "from")) != NULL && !parse_time_parameter (text, &from)) ||
+      ((text = fw_request_get_query (request, "to")) != NULL && !parse_time_parameter (text, &to)))
+    {
+      fw_request_fail (request, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                       "from and to must be Unix or RFC 3339 times", "from");
+      return;
+    }
+
+  if ((text = fw_request_get_query (request, "after")) != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (text, ".", 2);
+
+      if (g_strv_length (parts) != 2 ||
+          !g_ascii_string_to_signed (parts[0], 10, 0, G_MAXINT64, &after_sensor, NULL) ||
+          !g_ascii_string_to_signed (parts[1], 10, 0, G_MAXINT64, &after_time, NULL))
+        {
+          fw_request_fail (request, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                           "after must be the next value of a previous page", "after");
+          return;
+        }
+    }
+
+  if ((text = fw_request_get_query (request, "limit")) != NULL &&
+      !g_ascii_string_to_signed (text, 10, 1, FW_SERVER_MAX_READINGS, &limit, NULL))
+    {
+      g_autofree char *message = g_strdup_printf ("limit must be between 1 and %u", FW_SERVER_MAX_READINGS);
+
+      fw_request_fail (request, SOUP_STATUS_BAD_REQUEST, "invalid_field", message, "limit");
+      return;
+    }
+
+  /* One more than asked for tells whether there is a next page. */
+  runs = fw_store_farm_readings (request->store, request->id, from, to, after_sensor, after_time,
+                                 limit + 1, &error);
+  if (runs == NULL)
+    {
+      fw_request_fail_store (request, error);
+      return;
+    }
+
+  for (guint i = 0; i < runs->len; i++)
+    total += ((FwSensorRun *) g_ptr_array_index (runs, i))->readings->len;
+
+  if (total > (guint) limit)
+    {
+      FwSensorRun *last = g_ptr_array_index (runs, runs->len - 1);
+
+      g_array_set_size (last->readings, last->readings->len - 1);
+      if (last->readings->len == 0)
+        g_ptr_array_set_size (runs, runs->len - 1);
+    }
+
+  out = g_string_sized_new (64 + total * 24);
+  g_string_append_printf (out, "{\"farm_id\":\"%s\",\"sensors\":[", request->id);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      FwSensorRun *run = g_ptr_array_index (runs, i);
+
+      g_string_append_printf (out, "%s{\"sensor_id\":\"%s\",\"times\":[", i > 0 ? "," : "", run->sensor_uuid);
+      for (guint r = 0; r < run->readings->len; r++)
+        g_string_append_printf (out, "%s%" G_GINT64_FORMAT, r > 0 ? "," : "",
+                                g_array_index (run->readings, FwReading, r).time);
+      g_string_append (out, "],\"values\":[");
+      for (guint r = 0; r < run->readings->len; r++)
+        {
+          if (r > 0)
+            g_string_append_c (out, ',');
+          append_double (out, g_array_index (run->readings, FwReading, r).value);
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append (out, "],\"next\":");
+
+  if (total > (guint) limit && runs->len > 0)
+    {
+      FwSensorRun *last = g_ptr_array_index (runs, runs->len - 1);
+
+      g_string_append_printf (out, "\"%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT "\"}", last->sensor_id,
+                              g_array_index (last->readings, FwReading, last->readings->len - 1).time);
+    }
+  else
+    g_string_append (out, "null}");
+
+  fw_request_respond_text (request, SOUP_STATUS_OK, "application/json", g_string_free (out, FALSE));
+}
+
 /* GET /api/v1/farms/{id}/latest */
 static void
 handle_latest (FwRequest *request)
@@ -1601,6 +1704,7 @@ const FwRoute fw_routes[] = {
   { "GET", "/api/v1/farms/{id}/units", FW_AUTH_USER, FW_ROLE_WORKER, handle_list_children, FW_ENTITY_UNIT, FW_ENTITY_FARM },
   { "GET", "/api/v1/farms/{id}/sensors", FW_AUTH_USER, FW_ROLE_WORKER, handle_list_children, FW_ENTITY_SENSOR, FW_ENTITY_FARM },
   { "GET", "/api/v1/farms/{id}/latest", FW_AUTH_USER, FW_ROLE_WORKER, handle_latest, 0, 0 },
+  { "GET", "/api/v1/farms/{id}/readings", FW_AUTH_USER, FW_ROLE_WORKER, handle_farm_readings, 0, 0 },
   { "POST", "/api/v1/farms/{id}/devices", FW_AUTH_USER, FW_ROLE_MANAGER, handle_create_device, 0, 0 },
 
   ENTITY_ROUTES ("sites", FW_ENTITY_SITE),

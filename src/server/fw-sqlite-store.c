@@ -1763,6 +1763,64 @@ store_query_readings (FwStore       *store,
 }
 
 static GPtrArray *
+store_farm_readings (FwStore     *store,
+                     const char  *farm_uuid,
+                     FwTime       from,
+                     FwTime       to,
+                     gint64       after_sensor,
+                     FwTime       after_time,
+                     guint        limit,
+                     GError     **error)
+{
+  FwSqliteStore *self = FW_SQLITE_STORE (store);
+  Connection *connection = acquire (self);
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fw_sensor_run_free);
+  FwSensorRun *run = NULL;
+  sqlite3_stmt *stmt;
+  int rc = SQLITE_ERROR;
+
+  /* Sensor by sensor, each a range seek on the readings' key. */
+  stmt = prepare (self, connection,
+                  "SELECT s.id, s.uuid, r.t, r.value FROM sensors s "
+                  "JOIN readings r ON r.sensor_id = s.id "
+                  "WHERE s.farm_uuid = ?1 AND s.deleted = 0 AND s.id >= ?4 "
+                  "AND r.t >= ?2 AND r.t < ?3 AND (s.id > ?4 OR r.t > ?5) "
+                  "ORDER BY s.id, r.t LIMIT ?6",
+                  error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, farm_uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, from);
+      sqlite3_bind_int64 (stmt, 3, to);
+      sqlite3_bind_int64 (stmt, 4, after_sensor);
+      sqlite3_bind_int64 (stmt, 5, after_time);
+      sqlite3_bind_int64 (stmt, 6, limit);
+
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 sensor_id = sqlite3_column_int64 (stmt, 0);
+          FwReading reading = { sqlite3_column_int64 (stmt, 2), sqlite3_column_double (stmt, 3) };
+
+          if (run == NULL || run->sensor_id != sensor_id)
+            {
+              run = g_new0 (FwSensorRun, 1);
+              run->sensor_id = sensor_id;
+              run->sensor_uuid = g_strdup (text (stmt, 1));
+              run->readings = g_array_new (FALSE, FALSE, sizeof (FwReading));
+              g_ptr_array_add (runs, run);
+            }
+          g_array_append_val (run->readings, reading);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        db_error (self, connection, rc, "reading a farm's readings", error);
+    }
+
+  release (self, connection);
+  return rc == SQLITE_DONE ? g_steal_pointer (&runs) : NULL;
+}
+
+static GPtrArray *
 store_latest_readings (FwStore     *store,
                        const char  *farm_uuid,
                        GError     **error)
@@ -1865,6 +1923,7 @@ fw_sqlite_store_iface_init (FwStoreInterface *iface)
   iface->pull = store_pull;
   iface->ingest = store_ingest;
   iface->query_readings = store_query_readings;
+  iface->farm_readings = store_farm_readings;
   iface->latest_readings = store_latest_readings;
   iface->get_counts = store_get_counts;
 }

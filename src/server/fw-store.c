@@ -227,6 +227,17 @@ fw_ingest_batch_reject (FwIngestBatch *batch,
 }
 
 void
+fw_sensor_run_free (FwSensorRun *run)
+{
+  if (run == NULL)
+    return;
+
+  g_free (run->sensor_uuid);
+  g_array_unref (run->readings);
+  g_free (run);
+}
+
+void
 fw_latest_free (FwLatest *latest)
 {
   if (latest == NULL)
@@ -429,6 +440,31 @@ fw_store_query_readings (FwStore       *self,
   g_return_val_if_fail (FW_IS_STORE (self), NULL);
 
   return FW_STORE_GET_IFACE (self)->query_readings (self, sensor_uuid, from, to, resolution, limit, error);
+}
+
+/**
+ * fw_store_farm_readings:
+ * @after_sensor: with @after_time, where the previous page ended; 0 to
+ *   start
+ * @limit: at most this many readings in all
+ *
+ * A farm's readings in [@from, @to), ordered by sensor then time.
+ *
+ * Returns: (transfer container) (element-type FwSensorRun): runs
+ */
+GPtrArray *
+fw_store_farm_readings (FwStore     *self,
+                        const char  *farm_uuid,
+                        FwTime       from,
+                        FwTime       to,
+                        gint64       after_sensor,
+                        FwTime       after_time,
+                        guint        limit,
+                        GError     **error)
+{
+  g_return_val_if_fail (FW_IS_STORE (self), NULL);
+
+  return FW_STORE_GET_IFACE (self)->farm_readings (self, farm_uuid, from, to, after_sensor, after_time, limit, error);
 }
 
 GPtrArray *

@@ -166,6 +166,16 @@ typedef struct
   gint64  count;
 } FwBucket;
 
+/* One sensor's run of readings in a farm-wide page. */
+typedef struct
+{
+  gint64  sensor_id;         /* the store's own, for the page cursor */
+  char   *sensor_uuid;
+  GArray *readings;          /* FwReading, oldest first */
+} FwSensorRun;
+
+void fw_sensor_run_free (FwSensorRun *run);
+
 typedef struct
 {
   char   *sensor_uuid;
@@ -270,6 +280,14 @@ struct _FwStoreInterface
                                       FwResolution    resolution,
                                       guint           limit,
                                       GError        **error);
+  GPtrArray  *(*farm_readings)       (FwStore        *self,
+                                      const char     *farm_uuid,
+                                      FwTime          from,
+                                      FwTime          to,
+                                      gint64          after_sensor,
+                                      FwTime          after_time,
+                                      guint           limit,
+                                      GError        **error);
   GPtrArray  *(*latest_readings)     (FwStore        *self,
                                       const char     *farm_uuid,
                                       GError        **error);
@@ -353,6 +371,14 @@ GArray     *fw_store_query_readings  (FwStore        *self,
                                       FwTime          from,
                                       FwTime          to,
                                       FwResolution    resolution,
+                                      guint           limit,
+                                      GError        **error);
+GPtrArray  *fw_store_farm_readings   (FwStore        *self,
+                                      const char     *farm_uuid,
+                                      FwTime          from,
+                                      FwTime          to,
+                                      gint64          after_sensor,
+                                      FwTime          after_time,
                                       guint           limit,
                                       GError        **error);
 GPtrArray  *fw_store_latest_readings (FwStore        *self,
