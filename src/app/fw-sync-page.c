@@ -32,6 +32,7 @@ struct _FwSyncPage
   AdwActionRow        *status_row;
   GtkLabel            *last_sync_label;
   GtkLabel            *pending_label;
+  AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *conflicts_group;
   AdwPreferencesGroup *rejected_group;
 };
@@ -61,15 +62,15 @@ describe_payload (FwEntity    entity,
   const char *name = NULL;
 
   if (object == NULL)
-    return g_strdup (fw_entity_to_string (entity));
+    return g_strdup (fw_entity_get_label (entity));
 
   if (json_object_has_member (object, "name") && !json_object_get_null_member (object, "name"))
     name = json_object_get_string_member (object, "name");
   else if (json_object_has_member (object, "kind") && !json_object_get_null_member (object, "kind"))
     name = json_object_get_string_member (object, "kind");
 
-  /* TRANSLATORS: a record in a list: its kind and name, e.g. "unit: Pond 4" */
-  return g_strdup_printf (_("%s: %s"), fw_entity_to_string (entity), name != NULL ? name : "?");
+  /* TRANSLATORS: a record in a list: its kind and name, e.g. "Unit · Pond 4" */
+  return g_strdup_printf (_("%s · %s"), fw_entity_get_label (entity), name != NULL ? name : "?");
 }
 
 static void
@@ -149,6 +150,7 @@ add_row (FwSyncPage          *self,
 void
 fw_sync_page_reload (FwSyncPage *self)
 {
+  g_autoptr(GPtrArray) waiting = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GPtrArray) rejected = NULL;
   g_autofree char *account = NULL;
@@ -184,6 +186,21 @@ fw_sync_page_reload (FwSyncPage *self)
   gtk_label_set_label (self->pending_label, pending);
 
   clear_rows (self);
+
+  waiting = fw_cache_list_outbox (self->cache, FW_OUTBOX_PENDING, 50, NULL);
+  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
+    {
+      FwOutboxEntry *entry = g_ptr_array_index (waiting, i);
+      g_autofree char *title = describe_payload (entry->entity, entry->payload);
+      g_autofree char *when = fw_format_local_time (entry->created_at, NULL);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      /* TRANSLATORS: when a waiting change was made, e.g. "Changed 27 November, 14:05" */
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->delete ? _("Deleted") : when);
+      add_row (self, self->pending_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_group), waiting != NULL && waiting->len > 0);
 
   conflicts = fw_cache_list_conflicts (self->cache, NULL);
   for (guint i = 0; conflicts != NULL && i < conflicts->len; i++)
@@ -363,6 +380,7 @@ fw_sync_page_class_init (FwSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, last_sync_label);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, pending_group);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, conflicts_group);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, rejected_group);
 
@@ -376,6 +394,7 @@ fw_sync_page_init (FwSyncPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), FALSE);
 }

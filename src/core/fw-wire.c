@@ -46,6 +46,27 @@ fw_entity_to_string (FwEntity entity)
   return entity_names[entity];
 }
 
+/* For people: "Logbook entry", not "logbook_entry". */
+const char *
+fw_entity_get_label (FwEntity entity)
+{
+  switch (entity)
+    {
+    case FW_ENTITY_FARM:
+      return _("Farm");
+    case FW_ENTITY_SITE:
+      return _("Site");
+    case FW_ENTITY_UNIT:
+      return _("Unit");
+    case FW_ENTITY_SENSOR:
+      return _("Sensor");
+    case FW_ENTITY_LOGBOOK_ENTRY:
+      return _("Logbook entry");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
 gboolean
 fw_entity_from_string (const char *text,
                        FwEntity   *entity)

@@ -40,6 +40,7 @@ typedef enum
 GQuark      fw_wire_error_quark     (void);
 
 const char *fw_entity_to_string     (FwEntity     entity);
+const char *fw_entity_get_label     (FwEntity     entity);
 gboolean    fw_entity_from_string   (const char  *text,
                                      FwEntity    *entity);
 FwEntity    fw_entity_of_record     (FwRecord    *record);
