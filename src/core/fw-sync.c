@@ -303,8 +303,9 @@ client_call (Client      *client,
   if (!json_parser_load_from_data (parser, text != NULL ? text : "", length, NULL) ||
       json_parser_get_root (parser) == NULL)
     {
-      /* An error page from a proxy is not a truncated answer. */
-      if (*status >= 500 || *status == 429)
+      /* An error page (a proxy's HTML) is judged by its status; only a
+       * success that does not parse is a truncated answer. */
+      if (*status < 200 || *status >= 300)
         root = NULL;
       else
         {
