@@ -470,6 +470,92 @@ test_conflicts (Fixture       *fixture,
   g_assert_cmpuint (conflicts->len, ==, 0);
 }
 
+/* The same cache meets a server that has never seen its cursor: a fresh
+ * server with the same demo farm. Everything is downloaded again; what
+ * came from the old server alone becomes a tombstone, and what waits to be
+ * sent stays. A full download cut short is started over. */
+static void
+test_resync (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *token = fw_test_server_login (fixture->server, "worker");
+  g_autoptr(FwCache) cache = open_synced_cache (fixture, "resync.sqlite", token);
+  g_autoptr(FwUnit) unit = first_unit (cache);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) farms = NULL;
+  g_autofree char *other_token = NULL;
+  g_autofree char *resync = NULL;
+  g_autofree char *sql = NULL;
+  FwSyncConfig config = { fixture->server->base_url, token, NULL, 10, 0 };
+  FwSyncReport report;
+  FwTestServer *other;
+  FwRecord *entries[2];
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      entries[i] = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
+                                 "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),
+                                 "kind", "observation",
+                                 "occurred-at", g_get_real_time () / G_USEC_PER_SEC - 60,
+                                 "payload", "{\"note\":\"fish feeding well\"}",
+                                 NULL);
+      g_assert_true (fw_cache_record_change (cache, entries[i], FALSE, &error));
+      g_assert_no_error (error);
+
+      /* The first goes to the old server; the second waits offline. */
+      if (i == 0)
+        {
+          g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+          g_assert_no_error (error);
+          g_assert_cmpuint (report.applied, ==, 1);
+        }
+    }
+
+  other = fw_test_server_start (NULL);
+  other_token = fw_test_server_login (other, "worker");
+  config.server_url = other->base_url;
+  config.token = other_token;
+
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (report.resynced);
+  g_assert_cmpuint (report.applied, ==, 1);
+  g_assert_cmpuint (report.changes, >=, 66);
+
+  resync = fw_cache_get_sync_state (cache, "resync", &error);
+  g_assert_no_error (error);
+  g_assert_null (resync);
+
+  sql = g_strdup_printf ("SELECT deleted FROM logbook_entries WHERE uuid = '%s'", fw_record_get_uuid (entries[0]));
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", sql), ==, 1);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT deleted FROM logbook_entries WHERE uuid = '%s'", fw_record_get_uuid (entries[1]));
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", sql), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM units WHERE deleted = 0"), >, 0);
+  farms = fw_cache_list_farms (cache, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (farms->len, ==, 1);
+
+  /* A second sync with the new server's cursor is an ordinary one. */
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (report.resynced);
+  g_assert_cmpuint (report.changes, ==, 0);
+
+  /* A full download that was cut short is begun again from the start,
+   * and takes nothing the server still has. */
+  g_assert_true (fw_cache_set_sync_state (cache, "resync", "1", &error));
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.changes, >=, 66);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", sql), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM sync_state WHERE key = 'resync'"), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    g_object_unref (entries[i]);
+  g_assert_cmpint (fw_test_server_stop (other), ==, 0);
+}
+
 static void
 test_backoff (void)
 {
@@ -528,6 +614,7 @@ main (int   argc,
   ADD ("two-clients", test_two_clients);
   ADD ("crash-consistency", test_crash_consistency);
   ADD ("full-disk", test_full_disk);
+  ADD ("resync", test_resync);
   ADD ("conflicts", test_conflicts);
 
 #undef ADD

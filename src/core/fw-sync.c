@@ -34,6 +34,7 @@ G_DEFINE_QUARK (fw-sync-error-quark, fw_sync_error)
 #define READINGS_PAGE 100000
 #define DEFAULT_TIMEOUT 30
 #define CURSOR_KEY "cursor"
+#define RESYNC_KEY "resync"
 #define MAX_BACKOFF 900
 
 /**
@@ -637,7 +638,74 @@ typedef struct
   JsonArray    *changes;
   const char   *cursor;
   FwSyncReport *report;
+  gboolean      resync;
 } PullPage;
+
+static gboolean
+run_statement (FwCache     *cache,
+               const char  *sql,
+               const char  *uuid,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = fw_cache_prepare (cache, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (uuid != NULL)
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    return fw_cache_fail (cache, rc, _("applying the server’s changes"), error);
+
+  return TRUE;
+}
+
+/* A full download after the server forgot our cursor notes every record it
+ * brings in resync_seen. The table lives as long as the connection; a
+ * download cut short is started again, so a lost list is never trusted. */
+static gboolean
+begin_resync_cb (FwCache  *cache,
+                 gpointer  user_data,
+                 GError  **error)
+{
+  return run_statement (cache, "CREATE TEMP TABLE IF NOT EXISTS resync_seen (uuid TEXT PRIMARY KEY)", NULL, error) &&
+         run_statement (cache, "DELETE FROM temp.resync_seen", NULL, error) &&
+         fw_cache_set_sync_state (cache, CURSOR_KEY, NULL, error) &&
+         fw_cache_set_sync_state (cache, RESYNC_KEY, "1", error);
+}
+
+/* What the cache holds from the server but the full download did not bring
+ * is gone on the server: it becomes a tombstone, unless a local change to
+ * it still waits to be pushed. */
+static gboolean
+finish_resync_cb (FwCache  *cache,
+                  gpointer  user_data,
+                  GError  **error)
+{
+  static const char * const purges[] = {
+#define PURGE(table) \
+    "UPDATE " table " SET deleted = 1 WHERE deleted = 0 AND revision > 0 " \
+    "AND uuid NOT IN (SELECT uuid FROM temp.resync_seen) " \
+    "AND uuid NOT IN (SELECT record_uuid FROM outbox)"
+    PURGE ("logbook_entries"),
+    PURGE ("sensors"),
+    PURGE ("units"),
+    PURGE ("sites"),
+    PURGE ("farms"),
+#undef PURGE
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (purges); i++)
+    if (!run_statement (cache, purges[i], NULL, error))
+      return FALSE;
+
+  return run_statement (cache, "DELETE FROM temp.resync_seen", NULL, error) &&
+         fw_cache_set_sync_state (cache, RESYNC_KEY, NULL, error);
+}
 
 static int
 entity_rank (JsonNode *change)
@@ -824,6 +892,17 @@ apply_pull_page_cb (FwCache  *cache,
           json_object_get_member (object, "record") == NULL)
         continue;
 
+      if (page->resync)
+        {
+          JsonNode *record = json_object_get_member (object, "record");
+          JsonObject *fields = JSON_NODE_HOLDS_OBJECT (record) ? json_node_get_object (record) : NULL;
+          const char *uuid = fields != NULL ? json_object_get_string_member_with_default (fields, "id", NULL) : NULL;
+
+          if (uuid != NULL &&
+              !run_statement (cache, "INSERT OR IGNORE INTO temp.resync_seen (uuid) VALUES (?1)", uuid, error))
+            return FALSE;
+        }
+
       if (!apply_record (cache, entity, json_object_get_member (object, "record"), error))
         return FALSE;
       page->report->changes++;
@@ -837,7 +916,20 @@ pull (FwCache  *cache,
       Client   *client,
       GError  **error)
 {
+  g_autoptr(GError) state_error = NULL;
+  g_autofree char *resync = NULL;
   gboolean more = TRUE;
+
+  /* A full download that a crash or a lost link cut short is begun again:
+   * the list of what it brought did not survive. */
+  resync = fw_cache_get_sync_state (cache, RESYNC_KEY, &state_error);
+  if (state_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&state_error));
+      return FALSE;
+    }
+  if (resync != NULL && !fw_cache_run_in_transaction (cache, begin_resync_cb, NULL, error))
+    return FALSE;
 
   while (more)
     {
@@ -864,8 +956,9 @@ pull (FwCache  *cache,
           /* The server cannot continue from our cursor: download it all
            * again. Unsent local changes stay in the outbox. */
           client->report->resynced = TRUE;
-          if (!fw_cache_set_sync_state (cache, CURSOR_KEY, NULL, error))
+          if (!fw_cache_run_in_transaction (cache, begin_resync_cb, NULL, error))
             return FALSE;
+          resync = g_strdup ("1");
           continue;
         }
       if (answer == NULL)
@@ -888,12 +981,16 @@ pull (FwCache  *cache,
       page.changes = json_node_get_array (changes);
       page.cursor = json_node_get_string (next);
       page.report = client->report;
+      page.resync = resync != NULL;
       if (!fw_cache_run_in_transaction (cache, apply_pull_page_cb, &page, error))
         return FALSE;
 
       more = json_object_get_boolean_member_with_default (object, "more", FALSE) &&
              json_array_get_length (page.changes) > 0;
     }
+
+  if (resync != NULL)
+    return fw_cache_run_in_transaction (cache, finish_resync_cb, NULL, error);
 
   return TRUE;
 }
