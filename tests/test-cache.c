@@ -390,6 +390,90 @@ test_cache_range_edges (Fixture       *fixture,
 }
 
 static void
+assert_bucket (GArray *buckets,
+               guint   index,
+               FwTime  time,
+               double  min,
+               double  max,
+               double  sum,
+               gint64  count)
+{
+  FwBucket *bucket = &g_array_index (buckets, FwBucket, index);
+
+  g_assert_cmpint (bucket->time, ==, time);
+  g_assert_cmpfloat (bucket->min, ==, min);
+  g_assert_cmpfloat (bucket->max, ==, max);
+  g_assert_cmpfloat (bucket->sum, ==, sum);
+  g_assert_cmpint (bucket->count, ==, count);
+}
+
+/* Six hours of readings every ten minutes; the first three are folded into
+ * hourly rollups, and the hourly view reads the same before and after. */
+static void
+test_cache_roll_up (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FwCache *cache = open_cache (fixture->path);
+  g_autoptr(FwSensor) sensor = add_sensor (cache, "Tank 1", FW_PARAMETER_TEMPERATURE);
+  gint64 id = fw_record_get_id (FW_RECORD (sensor));
+  const FwTime start = 10 * 3600;
+  FwReading readings[36];
+  FwReading late = { start + 30, 100.0 };
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
+  g_autoptr(GArray) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 rolled = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (readings); i++)
+    readings[i] = (FwReading) { start + i * 600, i % 6 };
+  insert (cache, sensor, readings, G_N_ELEMENTS (readings));
+
+  before = fw_cache_get_hourly_readings (cache, id, 0, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, ==, 6);
+  assert_bucket (before, 0, start, 0, 5, 15, 6);
+
+  /* A limit in the middle of an hour keeps that hour raw. */
+  g_assert_true (fw_cache_roll_up_readings (cache, start + 3 * 3600 + 1200, &rolled, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rolled, ==, 18);
+  g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 18);
+  raw = fw_cache_get_readings (cache, id, 0, G_MAXINT64, &error);
+  g_assert_cmpint (g_array_index (raw, FwReading, 0).time, ==, start + 3 * 3600);
+
+  after = fw_cache_get_hourly_readings (cache, id, 0, G_MAXINT64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < after->len; i++)
+    assert_bucket (after, i, start + i * 3600, 0, 5, 15, 6);
+
+  /* Rolling up again finds nothing more to fold. */
+  g_assert_true (fw_cache_roll_up_readings (cache, start + 3 * 3600, &rolled, &error));
+  g_assert_cmpint (rolled, ==, 0);
+  g_clear_pointer (&after, g_array_unref);
+  after = fw_cache_get_hourly_readings (cache, id, start, start + 3600, &error);
+  assert_bucket (after, 0, start, 0, 5, 15, 6);
+
+  /* A reading arriving late for a folded hour is counted with it, in the
+   * view at once and in the rollup on the next fold. */
+  insert (cache, sensor, &late, 1);
+  g_clear_pointer (&after, g_array_unref);
+  after = fw_cache_get_hourly_readings (cache, id, start, start + 3600, &error);
+  g_assert_cmpuint (after->len, ==, 1);
+  assert_bucket (after, 0, start, 0, 100, 115, 7);
+  g_assert_true (fw_cache_roll_up_readings (cache, start + 3600, &rolled, &error));
+  g_assert_cmpint (rolled, ==, 1);
+  g_clear_pointer (&after, g_array_unref);
+  after = fw_cache_get_hourly_readings (cache, id, start, start + 3600, &error);
+  g_assert_no_error (error);
+  assert_bucket (after, 0, start, 0, 100, 115, 7);
+  g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 18);
+
+  g_assert_finalize_object (cache);
+}
+
+static void
 test_cache_rejects_nan (Fixture       *fixture,
                         gconstpointer  data)
 {
@@ -678,6 +762,7 @@ main (int   argc,
   ADD ("refuse-corrupt", test_cache_refuse_corrupt);
   ADD ("refuse-foreign-database", test_cache_refuse_foreign);
   ADD ("range-edges", test_cache_range_edges);
+  ADD ("roll-up", test_cache_roll_up);
   ADD ("rejects-nan", test_cache_rejects_nan);
   ADD ("disk-full", test_cache_disk_full);
   ADD ("transaction-rollback", test_cache_transaction_rollback);

@@ -490,6 +490,9 @@ test_resync (Fixture       *fixture,
   FwSyncReport report;
   FwTestServer *other;
   FwRecord *entries[2];
+  g_autoptr(GPtrArray) sensors = NULL;
+  g_autofree char *old_sql = NULL;
+  FwReading old_reading = { g_get_real_time () / G_USEC_PER_SEC - 40 * 86400, 26.5 };
 
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     {
@@ -536,11 +539,23 @@ test_resync (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (farms->len, ==, 1);
 
-  /* A second sync with the new server's cursor is an ordinary one. */
+  /* A second sync with the new server's cursor is an ordinary one. It
+   * pulls readings too, and folds what is older than the kept history. */
+  sensors = fw_cache_list_sensors (cache, fw_record_get_id (FW_RECORD (unit)), 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (fw_cache_insert_readings (cache, fw_record_get_id (g_ptr_array_index (sensors, 0)),
+                                           &old_reading, 1, &error));
+  g_assert_no_error (error);
+  config.raw_history_days = 30;
   g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
   g_assert_no_error (error);
   g_assert_false (report.resynced);
   g_assert_cmpuint (report.changes, ==, 0);
+  old_sql = g_strdup_printf ("SELECT count (*) FROM readings WHERE t < %" G_GINT64_FORMAT,
+                             old_reading.time + 9 * 86400);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", old_sql), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT sum (count) FROM reading_rollups"), ==, 1);
+  config.raw_history_days = 0;
 
   /* A full download that was cut short is begun again from the start,
    * and takes nothing the server still has. */

@@ -200,10 +200,24 @@ static const char migration_3[] =
   ") WITHOUT ROWID;"
   "CREATE INDEX waiting_records_parent ON waiting_records (parent_uuid);";
 
+/* Raw readings older than the kept history, folded into one row per
+ * sensor and hour: charts over months stay possible in a small cache. */
+static const char migration_4[] =
+  "CREATE TABLE reading_rollups ("
+  "  sensor_id INTEGER NOT NULL REFERENCES sensors (id) ON DELETE CASCADE,"
+  "  hour INTEGER NOT NULL,"
+  "  lowest REAL NOT NULL,"
+  "  highest REAL NOT NULL,"
+  "  total REAL NOT NULL,"
+  "  count INTEGER NOT NULL CHECK (count > 0),"
+  "  PRIMARY KEY (sensor_id, hour)"
+  ") WITHOUT ROWID;";
+
 const char * const fw_cache_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 
 const guint fw_cache_n_migrations = G_N_ELEMENTS (fw_cache_migrations);

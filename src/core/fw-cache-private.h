@@ -36,5 +36,9 @@ gboolean      fw_cache_fail    (FwCache     *self,
                                 int          rc,
                                 const char  *doing,
                                 GError     **error);
+gboolean      fw_cache_step    (FwCache       *self,
+                                sqlite3_stmt  *stmt,
+                                const char    *doing,
+                                GError       **error);
 
 G_END_DECLS

@@ -1198,6 +1198,146 @@ fw_cache_count_readings (FwCache  *self,
   return count;
 }
 
+typedef struct
+{
+  FwTime  before;
+  gint64  rolled_up;
+} RollUp;
+
+static gboolean
+roll_up_cb (FwCache  *self,
+            gpointer  user_data,
+            GError  **error)
+{
+  RollUp *roll_up = user_data;
+  sqlite3_stmt *stmt;
+
+  /* An hour folded in two goes (the history limit moved on meanwhile)
+   * still adds up: the second part merges into the first. */
+  stmt = prepare (self,
+                  "INSERT INTO reading_rollups (sensor_id, hour, lowest, highest, total, count) "
+                  "SELECT sensor_id, t - t % 3600, min (value), max (value), sum (value), count (*) "
+                  "FROM readings WHERE t < ?1 GROUP BY 1, 2 "
+                  "ON CONFLICT (sensor_id, hour) DO UPDATE SET "
+                  "lowest = min (lowest, excluded.lowest), highest = max (highest, excluded.highest), "
+                  "total = total + excluded.total, count = count + excluded.count",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, roll_up->before);
+  if (!fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM readings WHERE t < ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, roll_up->before);
+  if (!fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error))
+    return FALSE;
+
+  roll_up->rolled_up = sqlite3_changes64 (self->db);
+  return TRUE;
+}
+
+/**
+ * fw_cache_roll_up_readings:
+ * @before: readings before this time are folded; it is taken back to the
+ *   start of its hour, so that an hour is either raw or rolled up
+ * @n_rolled_up: (out) (optional): how many raw readings were folded
+ *
+ * Folds raw readings older than @before into hourly rollups (lowest,
+ * highest, mean) and removes them, all in one transaction. Blocks: call it
+ * from a worker thread, as the sync does after pulling readings.
+ */
+gboolean
+fw_cache_roll_up_readings (FwCache  *self,
+                           FwTime    before,
+                           gint64   *n_rolled_up,
+                           GError  **error)
+{
+  RollUp roll_up = { before - ((before % 3600) + 3600) % 3600, 0 };
+
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+
+  if (!fw_cache_run_in_transaction (self, roll_up_cb, &roll_up, error))
+    return FALSE;
+
+  if (n_rolled_up != NULL)
+    *n_rolled_up = roll_up.rolled_up;
+  return TRUE;
+}
+
+/**
+ * fw_cache_get_hourly_readings:
+ *
+ * Returns: (transfer full) (element-type FwBucket): one bucket per hour
+ *   with readings in [@from, @to), oldest first: the rollups of old history
+ *   and the hours still held raw, summed up the same way; %NULL on error
+ */
+GArray *
+fw_cache_get_hourly_readings (FwCache  *self,
+                              gint64    sensor_id,
+                              FwTime    from,
+                              FwTime    to,
+                              GError  **error)
+{
+  g_autoptr(GArray) buckets = g_array_new (FALSE, FALSE, sizeof (FwBucket));
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  if (to <= from)
+    return g_steal_pointer (&buckets);
+
+  g_rec_mutex_lock (&self->lock);
+
+  /* An hour is normally either rolled up or raw; should late readings
+   * leave it both, its parts are summed up together. */
+  stmt = prepare (self,
+                  "SELECT hour, min (lowest), max (highest), sum (total), sum (count) FROM ("
+                  "  SELECT hour, lowest, highest, total, count FROM reading_rollups "
+                  "  WHERE sensor_id = ?1 AND hour >= ?2 AND hour < ?3 "
+                  "  UNION ALL "
+                  "  SELECT t - t % 3600, min (value), max (value), sum (value), count (*) FROM readings "
+                  "  WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 GROUP BY 1"
+                  ") GROUP BY hour ORDER BY hour",
+                  error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, sensor_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FwBucket bucket = {
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_double (stmt, 1),
+        sqlite3_column_double (stmt, 2),
+        sqlite3_column_double (stmt, 3),
+        sqlite3_column_int64 (stmt, 4),
+      };
+
+      g_array_append_val (buckets, bucket);
+    }
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("reading sensor history"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&buckets);
+}
+
 typedef enum
 {
   LIST_FARMS,
@@ -1349,6 +1489,22 @@ fw_cache_prepare (FwCache     *self,
                   GError     **error)
 {
   return prepare (self, sql, error);
+}
+
+/* Runs @stmt to its end (or its first row) and resets it. */
+gboolean
+fw_cache_step (FwCache       *self,
+               sqlite3_stmt  *stmt,
+               const char    *doing,
+               GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return fw_cache_fail (self, rc, doing, error);
+
+  return TRUE;
 }
 
 gboolean

@@ -98,6 +98,15 @@ gboolean    fw_cache_get_latest_reading        (FwCache              *self,
                                                 GError              **error);
 gint64      fw_cache_count_readings            (FwCache              *self,
                                                 GError              **error);
+gboolean    fw_cache_roll_up_readings          (FwCache              *self,
+                                                FwTime                before,
+                                                gint64               *n_rolled_up,
+                                                GError              **error);
+GArray     *fw_cache_get_hourly_readings       (FwCache              *self,
+                                                gint64                sensor_id,
+                                                FwTime                from,
+                                                FwTime                to,
+                                                GError              **error);
 
 void        fw_cache_list_farms_async          (FwCache              *self,
                                                 GCancellable         *cancellable,

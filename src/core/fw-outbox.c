@@ -32,21 +32,6 @@ fw_outbox_entry_free (FwOutboxEntry *entry)
   g_free (entry);
 }
 
-static gboolean
-step (FwCache       *self,
-      sqlite3_stmt  *stmt,
-      const char    *doing,
-      GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return fw_cache_fail (self, rc, doing, error);
-
-  return TRUE;
-}
-
 typedef struct
 {
   FwRecord *record;
@@ -90,7 +75,7 @@ record_change_cb (FwCache  *self,
   sqlite3_bind_text (stmt, 6, json, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 7, now);
 
-  return step (self, stmt, _("queuing a change for the server"), error);
+  return fw_cache_step (self, stmt, _("queuing a change for the server"), error);
 }
 
 /**
@@ -245,7 +230,7 @@ applied_cb (FwCache  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, outcome->entry->seq);
-  if (!step (self, stmt, _("clearing a sent change"), error))
+  if (!fw_cache_step (self, stmt, _("clearing a sent change"), error))
     return FALSE;
 
   stmt = fw_cache_prepare (self, revision_updates[outcome->entry->entity], error);
@@ -253,7 +238,7 @@ applied_cb (FwCache  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, outcome->revision);
   sqlite3_bind_text (stmt, 2, outcome->entry->record_uuid, -1, SQLITE_STATIC);
-  if (!step (self, stmt, _("clearing a sent change"), error))
+  if (!fw_cache_step (self, stmt, _("clearing a sent change"), error))
     return FALSE;
 
   /* Later edits of the same record were made on top of this one: they
@@ -265,7 +250,7 @@ applied_cb (FwCache  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, outcome->revision);
   sqlite3_bind_text (stmt, 2, outcome->entry->record_uuid, -1, SQLITE_STATIC);
-  return step (self, stmt, _("clearing a sent change"), error);
+  return fw_cache_step (self, stmt, _("clearing a sent change"), error);
 }
 
 /**
@@ -303,7 +288,7 @@ refused_cb (FwCache  *self,
   sqlite3_bind_text (stmt, 1, state_names[outcome->state], -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, outcome->reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, outcome->entry->seq);
-  if (!step (self, stmt, _("marking a refused change"), error))
+  if (!fw_cache_step (self, stmt, _("marking a refused change"), error))
     return FALSE;
 
   if (outcome->state != FW_OUTBOX_CONFLICT)
@@ -322,7 +307,7 @@ refused_cb (FwCache  *self,
   sqlite3_bind_text (stmt, 4, outcome->server_record ?: "{}", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, outcome->revision);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-  return step (self, stmt, _("keeping both sides of a conflict"), error);
+  return fw_cache_step (self, stmt, _("keeping both sides of a conflict"), error);
 }
 
 /**
@@ -487,7 +472,7 @@ resolve_conflict_cb (FwCache  *self,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
   sqlite3_bind_int64 (stmt, 2, conflict->id);
-  if (!step (self, stmt, _("settling a conflict"), error))
+  if (!fw_cache_step (self, stmt, _("settling a conflict"), error))
     return FALSE;
 
   /* Whatever was queued for the record was built on the losing side. */
@@ -495,7 +480,7 @@ resolve_conflict_cb (FwCache  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, conflict->record_uuid, -1, SQLITE_STATIC);
-  if (!step (self, stmt, _("settling a conflict"), error))
+  if (!fw_cache_step (self, stmt, _("settling a conflict"), error))
     return FALSE;
 
   payload = json_from_string (resolution->keep_local ? conflict->local_payload : conflict->server_payload, NULL);
@@ -546,7 +531,7 @@ discard_rejected_cb (FwCache  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, *seq);
-  return step (self, stmt, _("discarding a refused change"), error);
+  return fw_cache_step (self, stmt, _("discarding a refused change"), error);
 }
 
 /**
@@ -623,7 +608,7 @@ set_state_cb (FwCache  *self,
   sqlite3_bind_text (stmt, 1, change->key, -1, SQLITE_STATIC);
   if (change->value != NULL)
     sqlite3_bind_text (stmt, 2, change->value, -1, SQLITE_STATIC);
-  return step (self, stmt, _("saving the sync state"), error);
+  return fw_cache_step (self, stmt, _("saving the sync state"), error);
 }
 
 /**

@@ -19,6 +19,17 @@ struct _FwReading
   double value;
 };
 
+/* A span of readings summed up: an hourly or daily rollup, or a raw
+ * reading as a bucket of one. */
+typedef struct
+{
+  FwTime  time;              /* the start of the span */
+  double  min;
+  double  max;
+  double  sum;
+  gint64  count;
+} FwBucket;
+
 double  fw_readings_slope_per_hour (const FwReading *readings,
                                     gsize            n_readings);
 FwTrend fw_trend_from_slope        (FwParameter      parameter,

@@ -648,20 +648,13 @@ run_statement (FwCache     *cache,
                GError     **error)
 {
   sqlite3_stmt *stmt = fw_cache_prepare (cache, sql, error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
 
   if (uuid != NULL)
     sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    return fw_cache_fail (cache, rc, _("applying the server’s changes"), error);
-
-  return TRUE;
+  return fw_cache_step (cache, stmt, _("applying the server’s changes"), error);
 }
 
 /* A full download after the server forgot our cursor notes every record it
@@ -1365,7 +1358,9 @@ pull_readings (FwCache  *cache,
       first = end;
     }
 
-  return flush_readings (cache, &batch, error);
+  /* Raw history past the kept days lives on as hourly rollups. */
+  return flush_readings (cache, &batch, error) &&
+         fw_cache_roll_up_readings (cache, oldest, NULL, error);
 }
 
 /**

@@ -156,16 +156,6 @@ typedef enum
   FW_RESOLUTION_DAY,
 } FwResolution;
 
-/* Raw readings come back as buckets of one. */
-typedef struct
-{
-  FwTime  time;
-  double  min;
-  double  max;
-  double  sum;
-  gint64  count;
-} FwBucket;
-
 /* One sensor's run of readings in a farm-wide page. */
 typedef struct
 {
