@@ -1054,6 +1054,51 @@ failed:
   return NULL;
 }
 
+/* Runs a history query bound to (@sensor_id, @from, @to) and reads its rows
+ * into @rows with @read; takes @rows. An empty or reversed range is an
+ * empty answer. */
+static GArray *
+query_history (FwCache     *self,
+               const char  *sql,
+               gint64       sensor_id,
+               FwTime       from,
+               FwTime       to,
+               GArray      *rows,
+               int        (*read) (sqlite3_stmt *stmt, GArray *rows),
+               GError     **error)
+{
+  g_autoptr(GArray) result = rows;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (to <= from)
+    return g_steal_pointer (&result);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, sensor_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+  rc = read (stmt, result);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("reading sensor history"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&result);
+}
+
 /**
  * fw_cache_get_readings:
  * @from: the first second included
@@ -1070,51 +1115,14 @@ fw_cache_get_readings (FwCache  *self,
                        FwTime    to,
                        GError  **error)
 {
-  g_autoptr(GArray) readings = g_array_new (FALSE, FALSE, sizeof (FwReading));
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (FW_IS_CACHE (self), NULL);
 
-  if (to <= from)
-    return g_steal_pointer (&readings);
-
-  g_rec_mutex_lock (&self->lock);
-
-  stmt = prepare (self,
-                  "SELECT t, value FROM readings "
-                  "WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
-                  error);
-  if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, sensor_id);
-  sqlite3_bind_int64 (stmt, 2, from);
-  sqlite3_bind_int64 (stmt, 3, to);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      FwReading reading = {
-        sqlite3_column_int64 (stmt, 0),
-        sqlite3_column_double (stmt, 1),
-      };
-
-      g_array_append_val (readings, reading);
-    }
-  sqlite3_reset (stmt);
-
-  g_rec_mutex_unlock (&self->lock);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_db (self, error, rc, _("reading sensor history"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&readings);
+  return query_history (self,
+                        "SELECT t, value FROM readings "
+                        "WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
+                        sensor_id, from, to,
+                        g_array_new (FALSE, FALSE, sizeof (FwReading)), fw_database_read_readings,
+                        error);
 }
 
 /**
@@ -1281,61 +1289,21 @@ fw_cache_get_hourly_readings (FwCache  *self,
                               FwTime    to,
                               GError  **error)
 {
-  g_autoptr(GArray) buckets = g_array_new (FALSE, FALSE, sizeof (FwBucket));
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (FW_IS_CACHE (self), NULL);
-
-  if (to <= from)
-    return g_steal_pointer (&buckets);
-
-  g_rec_mutex_lock (&self->lock);
 
   /* An hour is normally either rolled up or raw; should late readings
    * leave it both, its parts are summed up together. */
-  stmt = prepare (self,
-                  "SELECT hour, min (lowest), max (highest), sum (total), sum (count) FROM ("
-                  "  SELECT hour, lowest, highest, total, count FROM reading_rollups "
-                  "  WHERE sensor_id = ?1 AND hour >= ?2 AND hour < ?3 "
-                  "  UNION ALL "
-                  "  SELECT t - t % 3600, min (value), max (value), sum (value), count (*) FROM readings "
-                  "  WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 GROUP BY 1"
-                  ") GROUP BY hour ORDER BY hour",
-                  error);
-  if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return NULL;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, sensor_id);
-  sqlite3_bind_int64 (stmt, 2, from);
-  sqlite3_bind_int64 (stmt, 3, to);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      FwBucket bucket = {
-        sqlite3_column_int64 (stmt, 0),
-        sqlite3_column_double (stmt, 1),
-        sqlite3_column_double (stmt, 2),
-        sqlite3_column_double (stmt, 3),
-        sqlite3_column_int64 (stmt, 4),
-      };
-
-      g_array_append_val (buckets, bucket);
-    }
-  sqlite3_reset (stmt);
-
-  g_rec_mutex_unlock (&self->lock);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_db (self, error, rc, _("reading sensor history"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&buckets);
+  return query_history (self,
+                        "SELECT hour, min (lowest), max (highest), sum (total), sum (count) FROM ("
+                        "  SELECT hour, lowest, highest, total, count FROM reading_rollups "
+                        "  WHERE sensor_id = ?1 AND hour >= ?2 AND hour < ?3 "
+                        "  UNION ALL "
+                        "  SELECT t - t % 3600, min (value), max (value), sum (value), count (*) FROM readings "
+                        "  WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 GROUP BY 1"
+                        ") GROUP BY hour ORDER BY hour",
+                        sensor_id, from, to,
+                        g_array_new (FALSE, FALSE, sizeof (FwBucket)), fw_database_read_buckets,
+                        error);
 }
 
 typedef enum

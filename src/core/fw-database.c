@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "fw-database.h"
+#include "fw-reading.h"
 
 G_DEFINE_QUARK (fw-database-error-quark, fw_database_error)
 
@@ -243,4 +244,65 @@ fw_database_open (const char          *path,
     }
 
   return db;
+}
+
+/**
+ * fw_database_read_readings:
+ * @stmt: a query whose rows are (time, value)
+ * @readings: (element-type FwReading): where the rows go
+ *
+ * Steps @stmt to its end and resets it.
+ *
+ * Returns: the last result code: %SQLITE_DONE when every row was read
+ */
+int
+fw_database_read_readings (sqlite3_stmt *stmt,
+                           GArray       *readings)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FwReading reading = {
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_double (stmt, 1),
+      };
+
+      g_array_append_val (readings, reading);
+    }
+  sqlite3_reset (stmt);
+
+  return rc;
+}
+
+/**
+ * fw_database_read_buckets:
+ * @stmt: a query whose rows are (time, min, max, sum, count)
+ * @buckets: (element-type FwBucket): where the rows go
+ *
+ * Steps @stmt to its end and resets it.
+ *
+ * Returns: the last result code: %SQLITE_DONE when every row was read
+ */
+int
+fw_database_read_buckets (sqlite3_stmt *stmt,
+                          GArray       *buckets)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FwBucket bucket = {
+        sqlite3_column_int64 (stmt, 0),
+        sqlite3_column_double (stmt, 1),
+        sqlite3_column_double (stmt, 2),
+        sqlite3_column_double (stmt, 3),
+        sqlite3_column_int64 (stmt, 4),
+      };
+
+      g_array_append_val (buckets, bucket);
+    }
+  sqlite3_reset (stmt);
+
+  return rc;
 }

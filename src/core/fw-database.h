@@ -43,5 +43,9 @@ gboolean  fw_database_exec        (sqlite3             *db,
                                    const char          *sql,
                                    const char          *doing,
                                    GError             **error);
+int       fw_database_read_readings (sqlite3_stmt      *stmt,
+                                     GArray            *readings);
+int       fw_database_read_buckets  (sqlite3_stmt      *stmt,
+                                     GArray            *buckets);
 
 G_END_DECLS

@@ -1741,19 +1741,7 @@ store_query_readings (FwStore       *store,
       sqlite3_bind_int64 (stmt, 3, to);
       sqlite3_bind_int64 (stmt, 4, limit);
 
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          FwBucket bucket = {
-            sqlite3_column_int64 (stmt, 0),
-            sqlite3_column_double (stmt, 1),
-            sqlite3_column_double (stmt, 2),
-            sqlite3_column_double (stmt, 3),
-            sqlite3_column_int64 (stmt, 4),
-          };
-
-          g_array_append_val (buckets, bucket);
-        }
-      sqlite3_reset (stmt);
+      rc = fw_database_read_buckets (stmt, buckets);
       if (rc != SQLITE_DONE)
         db_error (self, connection, rc, "reading sensor history", error);
     }
