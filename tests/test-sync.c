@@ -390,6 +390,55 @@ first_unit (FwCache *cache)
   return g_object_ref (g_ptr_array_index (units, 0));
 }
 
+/* Readings pulled into a full cache: the sync fails with the disk's error,
+ * and once there is room the next pull brings all of them, once. */
+static void
+test_readings_full_disk (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *token = fw_test_server_login (fixture->server, "worker");
+  g_autoptr(FwCache) cache = open_synced_cache (fixture, "readings.sqlite", token);
+  g_autoptr(FwUnit) unit = first_unit (cache);
+  g_autoptr(GPtrArray) sensors = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new ("{\"batches\":[");
+  FwSyncConfig config = { fixture->server->base_url, token, NULL, 10, 30 };
+  FwSyncReport report;
+  FwTime start = g_get_real_time () / G_USEC_PER_SEC - 3 * 86400;
+  const guint per_sensor = 3000;
+
+  sensors = fw_cache_list_sensors (cache, fw_record_get_id (FW_RECORD (unit)), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sensors->len, >=, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_string_append_printf (body, "%s{\"sensor\":\"%s\",\"start\":%" G_GINT64_FORMAT ",\"interval\":60,\"values\":[",
+                              i > 0 ? "," : "", fw_record_get_uuid (g_ptr_array_index (sensors, i)), start);
+      for (guint j = 0; j < per_sensor; j++)
+        g_string_append_printf (body, "%s%u.5", j > 0 ? "," : "", 5 + j % 3);
+      g_string_append (body, "]}");
+    }
+  g_string_append (body, "]}");
+  g_assert_cmpuint (fw_test_server_call (fixture->server, "POST", "/api/v1/ingest",
+                                         fw_test_server_device_token (fixture->server), body->str, NULL, NULL), ==, 200);
+
+  fw_cache_set_page_limit (cache, count_rows (fixture, "readings.sqlite", "PRAGMA page_count") + 2);
+  g_assert_false (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_error (error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_FULL);
+  g_clear_error (&error);
+  g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 0);
+
+  fw_cache_set_page_limit (cache, 100000);
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.readings, ==, 2 * per_sensor);
+  g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 2 * per_sensor);
+
+  /* Nothing new: nothing pulled again. */
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_cmpuint (report.readings, ==, 0);
+}
+
 static FwUnit *
 renamed (FwUnit     *unit,
          const char *name)
@@ -630,6 +679,7 @@ main (int   argc,
   ADD ("crash-consistency", test_crash_consistency);
   ADD ("full-disk", test_full_disk);
   ADD ("resync", test_resync);
+  ADD ("readings-full-disk", test_readings_full_disk);
   ADD ("conflicts", test_conflicts);
 
 #undef ADD

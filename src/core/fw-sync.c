@@ -1053,25 +1053,46 @@ pending_clear (Pending *pending)
   g_clear_pointer (&pending->readings, g_array_unref);
 }
 
+/* Readings are written on a thread of their own while the sync thread
+ * fetches and reads the next page: the network, JSON and SQLite work side
+ * by side. Batches go in order through one thread; at most two wait, so
+ * memory stays flat however long the history. */
+#define WRITES_IN_FLIGHT 2
+
 typedef struct
 {
-  GArray *pending;   /* Pending */
-  guint   rows;
+  FwCache     *cache;
+  GThreadPool *thread;
+  GArray      *pending;   /* Pending, the batch being filled */
+  guint        rows;
+  GMutex       lock;
+  GCond        written;
+  guint        in_flight;
+  GError      *error;     /* the first write that failed */
 } ReadingsBatch;
 
+static GArray *
+pending_array_new (void)
+{
+  GArray *pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+
+  g_array_set_clear_func (pending, (GDestroyNotify) pending_clear);
+  return pending;
+}
+
 static gboolean
-flush_readings_cb (FwCache  *cache,
+write_readings_cb (FwCache  *cache,
                    gpointer  user_data,
                    GError  **error)
 {
-  ReadingsBatch *batch = user_data;
+  GArray *pending = user_data;
 
-  for (guint i = 0; i < batch->pending->len; i++)
+  for (guint i = 0; i < pending->len; i++)
     {
-      Pending *pending = &g_array_index (batch->pending, Pending, i);
+      Pending *run = &g_array_index (pending, Pending, i);
 
-      if (!fw_cache_insert_readings (cache, pending->sensor_id, (FwReading *) pending->readings->data,
-                                     pending->readings->len, error))
+      if (!fw_cache_insert_readings (cache, run->sensor_id, (FwReading *) run->readings->data,
+                                     run->readings->len, error))
         return FALSE;
     }
 
@@ -1080,16 +1101,106 @@ flush_readings_cb (FwCache  *cache,
 
 /* Many sensors' pages in one transaction: a commit (and its fsync) per
  * hundred thousand readings, not per sensor. */
+static void
+write_readings (gpointer data,
+                gpointer user_data)
+{
+  g_autoptr(GArray) pending = data;
+  ReadingsBatch *batch = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean failed;
+
+  g_mutex_lock (&batch->lock);
+  failed = batch->error != NULL;
+  g_mutex_unlock (&batch->lock);
+
+  /* After a failed write (a full disk) the rest would fail the same way. */
+  if (!failed)
+    fw_cache_run_in_transaction (batch->cache, write_readings_cb, pending, &error);
+
+  g_mutex_lock (&batch->lock);
+  if (error != NULL && batch->error == NULL)
+    batch->error = g_steal_pointer (&error);
+  batch->in_flight--;
+  g_cond_signal (&batch->written);
+  g_mutex_unlock (&batch->lock);
+}
+
 static gboolean
-flush_readings (FwCache        *cache,
-                ReadingsBatch  *batch,
+readings_batch_init (ReadingsBatch  *batch,
+                     FwCache        *cache,
+                     GError        **error)
+{
+  batch->cache = cache;
+  batch->pending = pending_array_new ();
+  batch->rows = 0;
+  batch->in_flight = 0;
+  batch->error = NULL;
+  g_mutex_init (&batch->lock);
+  g_cond_init (&batch->written);
+  batch->thread = g_thread_pool_new (write_readings, batch, 1, FALSE, error);
+
+  return batch->thread != NULL;
+}
+
+/* Returns FALSE with @error set once a write has failed. */
+static gboolean
+check_written (ReadingsBatch  *batch,
+               guint           most_in_flight,
+               GError        **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&batch->lock);
+  while (batch->in_flight > most_in_flight && batch->error == NULL)
+    g_cond_wait (&batch->written, &batch->lock);
+  ok = batch->error == NULL;
+  if (!ok)
+    g_propagate_error (error, g_error_copy (batch->error));
+  g_mutex_unlock (&batch->lock);
+
+  return ok;
+}
+
+static gboolean
+flush_readings (ReadingsBatch  *batch,
                 GError        **error)
 {
-  gboolean ok = batch->pending->len == 0 ||
-                fw_cache_run_in_transaction (cache, flush_readings_cb, batch, error);
+  if (batch->pending->len == 0)
+    return check_written (batch, WRITES_IN_FLIGHT, error);
 
-  g_array_set_size (batch->pending, 0);
+  if (!check_written (batch, WRITES_IN_FLIGHT - 1, error))
+    return FALSE;
+
+  g_mutex_lock (&batch->lock);
+  batch->in_flight++;
+  g_mutex_unlock (&batch->lock);
+
+  g_thread_pool_push (batch->thread, g_steal_pointer (&batch->pending), NULL);
+  batch->pending = pending_array_new ();
   batch->rows = 0;
+  return TRUE;
+}
+
+/* Sends what is left, waits until everything is written and frees the
+ * batch; the first failed write, if any, is the answer. */
+static gboolean
+readings_batch_finish (ReadingsBatch  *batch,
+                       gboolean        write_rest,
+                       GError        **error)
+{
+  gboolean ok = !write_rest || flush_readings (batch, error);
+
+  /* Waits for the queued writes, even after a failure. */
+  g_thread_pool_free (batch->thread, FALSE, TRUE);
+  if (ok)
+    ok = check_written (batch, 0, error);
+
+  g_clear_pointer (&batch->pending, g_array_unref);
+  g_clear_error (&batch->error);
+  g_mutex_clear (&batch->lock);
+  g_cond_clear (&batch->written);
+
   return ok;
 }
 
@@ -1139,8 +1250,7 @@ read_columns (JsonObject  *object,
 }
 
 static gboolean
-queue_readings (FwCache        *cache,
-                ReadingsBatch  *batch,
+queue_readings (ReadingsBatch  *batch,
                 gint64          sensor_id,
                 GArray         *readings,
                 FwSyncReport   *report,
@@ -1159,15 +1269,14 @@ queue_readings (FwCache        *cache,
   g_array_append_val (batch->pending, pending);
 
   if (batch->rows >= READINGS_PAGE)
-    return flush_readings (cache, batch, error);
+    return flush_readings (batch, error);
 
   return TRUE;
 }
 
 /* One sensor's readings from @from, page by page. */
 static gboolean
-pull_sensor (FwCache        *cache,
-             Client         *client,
+pull_sensor (Client         *client,
              SensorRef      *ref,
              FwTime          from,
              FwTime          to,
@@ -1211,7 +1320,7 @@ pull_sensor (FwCache        *cache,
       if (readings->len > 0)
         from = g_array_index (readings, FwReading, readings->len - 1).time + 1;
 
-      if (!queue_readings (cache, batch, ref->id, readings, client->report, error))
+      if (!queue_readings (batch, ref->id, readings, client->report, error))
         return FALSE;
     }
 
@@ -1220,10 +1329,9 @@ pull_sensor (FwCache        *cache,
 
 /* Every sensor of a farm from @from, in farm-wide pages. */
 static gboolean
-pull_farm (FwCache        *cache,
-           Client         *client,
+pull_farm (Client         *client,
            const char     *farm_uuid,
-           GHashTable     *ids,
+           GHashTable     *sensors_by_uuid,
            FwTime          from,
            FwTime          to,
            ReadingsBatch  *batch,
@@ -1260,19 +1368,30 @@ pull_farm (FwCache        *cache,
         {
           JsonNode *run = json_array_get_element (json_node_get_array (sensors), i);
           const char *uuid;
-          gpointer id;
+          SensorRef *ref;
           GArray *readings;
+          guint skip;
 
           if (!JSON_NODE_HOLDS_OBJECT (run))
             continue;
 
           /* A sensor the cache does not have yet comes with the next pull. */
           uuid = json_object_get_string_member_with_default (json_node_get_object (run), "sensor_id", "");
-          if (uuid == NULL || !g_hash_table_lookup_extended (ids, uuid, NULL, &id))
+          ref = uuid != NULL ? g_hash_table_lookup (sensors_by_uuid, uuid) : NULL;
+          if (ref == NULL)
             continue;
 
-          if (!read_columns (json_node_get_object (run), &readings, error) ||
-              !queue_readings (cache, batch, GPOINTER_TO_SIZE (id), readings, client->report, error))
+          if (!read_columns (json_node_get_object (run), &readings, error))
+            return FALSE;
+
+          /* The page starts at the farm's earliest gap; what this sensor
+           * already has is not written again. Readings come oldest first. */
+          skip = 0;
+          while (skip < readings->len && g_array_index (readings, FwReading, skip).time < ref->from)
+            skip++;
+          g_array_remove_range (readings, 0, skip);
+
+          if (!queue_readings (batch, ref->id, readings, client->report, error))
             return FALSE;
         }
 
@@ -1304,22 +1423,20 @@ pull_readings (FwCache  *cache,
                GError  **error)
 {
   g_autoptr(GArray) sensors = list_sensor_refs (cache, error);
-  g_autoptr(GArray) queue = g_array_new (FALSE, FALSE, sizeof (Pending));
-  ReadingsBatch batch = { queue, 0 };
+  ReadingsBatch batch;
   FwTime now = g_get_real_time () / G_USEC_PER_SEC;
   FwTime oldest = now - (FwTime) client->config->raw_history_days * 86400;
   FwTime to = now + FW_WIRE_FUTURE_TOLERANCE;
+  gboolean ok = TRUE;
   guint first = 0;
 
-  if (sensors == NULL)
+  if (sensors == NULL || !readings_batch_init (&batch, cache, error))
     return FALSE;
 
-  g_array_set_clear_func (queue, (GDestroyNotify) pending_clear);
-
   /* Sensors come sorted by farm: one farm at a time. */
-  while (first < sensors->len)
+  while (ok && first < sensors->len)
     {
-      g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GHashTable) sensors_by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
       g_autoptr(GArray) froms = g_array_new (FALSE, FALSE, sizeof (FwTime));
       const char *farm = g_array_index (sensors, SensorRef, first).farm_uuid;
       FwTime median, bulk_from = G_MAXINT64;
@@ -1330,7 +1447,7 @@ pull_readings (FwCache  *cache,
           SensorRef *ref = &g_array_index (sensors, SensorRef, end);
 
           ref->from = MAX (oldest, ref->from);
-          g_hash_table_insert (ids, ref->uuid, GSIZE_TO_POINTER (ref->id));
+          g_hash_table_insert (sensors_by_uuid, ref->uuid, ref);
           g_array_append_val (froms, ref->from);
           end++;
         }
@@ -1338,28 +1455,32 @@ pull_readings (FwCache  *cache,
       g_array_sort (froms, compare_times);
       median = g_array_index (froms, FwTime, froms->len / 2);
 
-      for (guint s = first; s < end; s++)
+      for (guint s = first; ok && s < end; s++)
         {
           SensorRef *ref = &g_array_index (sensors, SensorRef, s);
 
           if (ref->from < median - 86400)
             {
-              if (!pull_sensor (cache, client, ref, ref->from, median - 86400, &batch, error))
-                return FALSE;
+              ok = pull_sensor (client, ref, ref->from, median - 86400, &batch, error);
               bulk_from = MIN (bulk_from, median - 86400);
             }
           else
             bulk_from = MIN (bulk_from, ref->from);
         }
 
-      if (!pull_farm (cache, client, farm, ids, bulk_from, to, &batch, error))
-        return FALSE;
-
+      ok = ok && pull_farm (client, farm, sensors_by_uuid, bulk_from, to, &batch, error);
       first = end;
     }
 
+  /* What came before a failure is kept: the next pull starts after it. */
+  if (!ok)
+    {
+      readings_batch_finish (&batch, TRUE, NULL);
+      return FALSE;
+    }
+
   /* Raw history past the kept days lives on as hourly rollups. */
-  return flush_readings (cache, &batch, error) &&
+  return readings_batch_finish (&batch, TRUE, error) &&
          fw_cache_roll_up_readings (cache, oldest, NULL, error);
 }
 
