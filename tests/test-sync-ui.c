@@ -14,6 +14,7 @@
 #include <adwaita.h>
 
 #include "fw-application.h"
+#include "fw-sign-in-dialog.h"
 #include "fw-sync-controller.h"
 #include "fw-test-server.h"
 #include "fw-test-util.h"
@@ -137,7 +138,7 @@ test_offline_then_online (void)
   /* Signed in, the farm arrives from the server. */
   fw_sync_controller_sign_in_async (controller, server->base_url, "worker",
                                     fw_test_server_password (server, "worker"),
-                                    NULL, on_signed_in_cb, &signed_in);
+                                    NULL, NULL, on_signed_in_cb, &signed_in);
   wait_until (is_true, &signed_in, "signing in");
   wait_until (is_up_to_date, controller, "the first sync");
   wait_until (farm_shown, window, "the farm from the server");
@@ -176,6 +177,100 @@ test_offline_then_online (void)
   fw_test_remove_tree (dir);
 }
 
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *dialog;
+  const char *text;
+} ShownLabel;
+
+static gboolean
+dialog_shows (gpointer data)
+{
+  ShownLabel *shown = data;
+
+  return shows_label (shown->dialog, shown->text);
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* The sign-in dialog with a farm's own certificate authority: the file
+ * chosen before is shown; one that cannot be read is named in the error;
+ * back to the system's certificates, the sign-in succeeds, the dialog
+ * closes and the choice is kept. */
+static void
+test_sign_in_dialog (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = fw_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
+  g_autofree char *missing = g_build_filename (dir, "farm-ca.pem", NULL);
+  g_autofree char *kept = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autoptr(FwCache) cache = NULL;
+  g_autoptr(FwSyncController) controller = NULL;
+  FwTestServer *server = fw_test_server_start (NULL);
+  GtkWidget *dialog;
+  GtkWidget *ca_row;
+  ShownLabel shown;
+
+  g_settings_set_string (settings, "custom-ca-file", missing);
+  cache = fw_cache_open (path, NULL, &error);
+  g_assert_no_error (error);
+  controller = fw_sync_controller_new (cache, settings);
+
+  dialog = fw_sign_in_dialog_new (NULL, controller);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  ca_row = find_row (dialog, "Certificate Authority");
+  g_assert_nonnull (ca_row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==, "farm-ca.pem");
+
+  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Server Address")), server->base_url);
+  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "User Name")), "worker");
+  gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Password")), fw_test_server_password (server, "worker"));
+  g_assert_true (gtk_widget_activate_action (dialog, "sign-in.submit", NULL));
+  shown = (ShownLabel) { dialog, "Cannot read the certificate authority file" };
+  wait_until (dialog_shows, &shown, "the certificate error");
+  g_assert_nonnull (dialog);
+
+  g_assert_true (gtk_widget_activate_action (dialog, "sign-in.clear-ca", NULL));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==, "System certificates only");
+  g_assert_true (gtk_widget_activate_action (dialog, "sign-in.submit", NULL));
+  wait_until (is_null, &dialog, "the dialog to close");
+  wait_until (is_up_to_date, controller, "the first sync");
+
+  kept = g_settings_get_string (settings, "custom-ca-file");
+  g_assert_cmpstr (kept, ==, "");
+
+  g_assert_cmpint (fw_test_server_stop (server), ==, 0);
+  fw_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,8 +286,12 @@ main (int   argc,
       return 77;
     }
   adw_init ();
+  /* Xvfb has no window manager to move focus between windows; a blinking
+   * cursor that outlives its focus would make GTK warn. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
   g_test_add_func ("/sync-ui/offline-then-online", test_offline_then_online);
+  g_test_add_func ("/sync-ui/sign-in-dialog", test_sign_in_dialog);
 
   return g_test_run ();
 }

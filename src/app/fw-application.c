@@ -96,7 +96,7 @@ on_cache_opened_cb (GObject      *source,
       self->sync = fw_sync_controller_new (self->cache, settings);
       if (self->sign_in_server != NULL && self->sign_in_user != NULL)
         fw_sync_controller_sign_in_async (self->sync, self->sign_in_server, self->sign_in_user,
-                                          self->sign_in_password ?: "", NULL,
+                                          self->sign_in_password ?: "", NULL, NULL,
                                           on_signed_in_cb, g_object_ref (self));
       g_clear_pointer (&self->sign_in_password, g_free);
     }

@@ -513,6 +513,20 @@ fw_sync_controller_get_username (FwSyncController *self)
   return self->username;
 }
 
+/**
+ * fw_sync_controller_dup_ca_file:
+ *
+ * Returns: (transfer full): the certificate authority file trusted for the
+ *   server, or "" for the system's certificates only
+ */
+char *
+fw_sync_controller_dup_ca_file (FwSyncController *self)
+{
+  g_return_val_if_fail (FW_IS_SYNC_CONTROLLER (self), NULL);
+
+  return g_settings_get_string (self->settings, "custom-ca-file");
+}
+
 typedef struct
 {
   char *server_url;
@@ -564,11 +578,18 @@ on_token_stored_cb (GObject      *source,
     g_signal_emit (self, signals[KEYRING_FAILED], 0, error->message);
 }
 
+/**
+ * fw_sync_controller_sign_in_async:
+ * @ca_file: (nullable): a certificate authority file to trust for this
+ *   server, "" for the system's certificates only, or %NULL to keep the
+ *   current choice; kept once the sign-in succeeds
+ */
 void
 fw_sync_controller_sign_in_async (FwSyncController    *self,
                                   const char          *server_url,
                                   const char          *username,
                                   const char          *password,
+                                  const char          *ca_file,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -580,7 +601,7 @@ fw_sync_controller_sign_in_async (FwSyncController    *self,
 
   sign_in = g_new0 (SignIn, 1);
   sign_in->server_url = g_strstrip (g_strdup (server_url));
-  sign_in->ca_file = g_settings_get_string (self->settings, "custom-ca-file");
+  sign_in->ca_file = ca_file != NULL ? g_strdup (ca_file) : g_settings_get_string (self->settings, "custom-ca-file");
   sign_in->username = g_strstrip (g_strdup (username));
   sign_in->password = g_strdup (password);
 
@@ -615,6 +636,7 @@ fw_sync_controller_sign_in_finish (FwSyncController  *self,
 
   g_settings_set_string (self->settings, "server-url", self->server_url);
   g_settings_set_string (self->settings, "username", self->username);
+  g_settings_set_string (self->settings, "custom-ca-file", sign_in->ca_file);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERNAME]);
 

@@ -24,12 +24,14 @@ guint             fw_sync_controller_get_pending     (FwSyncController   *self);
 FwTime            fw_sync_controller_get_last_success (FwSyncController  *self);
 const char       *fw_sync_controller_get_server_url  (FwSyncController   *self);
 const char       *fw_sync_controller_get_username    (FwSyncController   *self);
+char             *fw_sync_controller_dup_ca_file     (FwSyncController   *self);
 void              fw_sync_controller_sync_now        (FwSyncController   *self);
 void              fw_sync_controller_refresh         (FwSyncController   *self);
 void              fw_sync_controller_sign_in_async   (FwSyncController   *self,
                                                       const char         *server_url,
                                                       const char         *username,
                                                       const char         *password,
+                                                      const char         *ca_file,
                                                       GCancellable       *cancellable,
                                                       GAsyncReadyCallback callback,
                                                       gpointer            user_data);
