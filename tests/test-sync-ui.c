@@ -15,6 +15,7 @@
 
 #include "fw-application.h"
 #include "fw-sign-in-dialog.h"
+#include "fw-sync-page.h"
 #include "fw-sync-controller.h"
 #include "fw-test-server.h"
 #include "fw-test-util.h"
@@ -271,6 +272,137 @@ test_sign_in_dialog (void)
   fw_test_remove_tree (dir);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+  gboolean    shown;
+} LabelState;
+
+static gboolean
+label_is (gpointer data)
+{
+  LabelState *state = data;
+
+  return shows_label (state->root, state->text) == state->shown;
+}
+
+static void
+wait_for_label (GtkWidget  *root,
+                const char *text,
+                gboolean    shown)
+{
+  LabelState state = { root, text, shown };
+
+  wait_until (label_is, &state, text);
+}
+
+static gboolean
+has_pending (gpointer data)
+{
+  return fw_sync_controller_get_pending (data) == 101;
+}
+
+/* The sync page after a long day offline: the oldest waiting changes are
+ * listed and the rest counted; a refused change can be discarded and a
+ * conflict settled, each from its own row, without blocking the window. */
+static void
+test_sync_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = fw_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+  g_autoptr(FwCache) cache = NULL;
+  g_autoptr(FwSyncController) controller = NULL;
+  g_autoptr(GPtrArray) farms = NULL;
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  GtkWidget *window, *overlay, *page;
+  guint pending = 0, rejected = 0, conflicts = 0;
+
+  cache = fw_cache_open (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fw_demo_populate (cache, g_get_real_time () / G_USEC_PER_SEC, 1, NULL, NULL, NULL, &error));
+  farms = fw_cache_list_farms (cache, &error);
+  units = fw_cache_list_units (cache, fw_record_get_id (g_ptr_array_index (farms, 0)), 0, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 103; i++)
+    {
+      g_autofree char *payload = g_strdup_printf ("{\"kg\":%u}", i + 1);
+      g_autoptr(FwRecord) entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
+                                                "unit-uuid", fw_record_get_uuid (g_ptr_array_index (units, i % units->len)),
+                                                "kind", "feeding",
+                                                "occurred-at", g_get_real_time () / G_USEC_PER_SEC - 3600 + i,
+                                                "payload", payload,
+                                                NULL);
+
+      g_assert_true (fw_cache_record_change (cache, entry, FALSE, &error));
+      g_assert_no_error (error);
+    }
+
+  /* The server refused one and found another in conflict. */
+  outbox = fw_cache_list_outbox (cache, FW_OUTBOX_PENDING, 2, &error);
+  g_assert_true (fw_cache_outbox_refused (cache, g_ptr_array_index (outbox, 0), FW_OUTBOX_REJECTED,
+                                          "The record it belongs to is archived", NULL, 0, &error));
+  g_assert_true (fw_cache_outbox_refused (cache, g_ptr_array_index (outbox, 1), FW_OUTBOX_CONFLICT,
+                                          "Changed on the server", "{\"kind\":\"mortality\"}", 4, &error));
+  g_assert_no_error (error);
+
+  controller = fw_sync_controller_new (cache, settings);
+  fw_sync_controller_refresh (controller);
+  wait_until (has_pending, controller, "the count of waiting changes");
+
+  window = gtk_window_new ();
+  overlay = adw_toast_overlay_new ();
+  page = g_object_new (FW_TYPE_SYNC_PAGE, NULL);
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), page);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  fw_sync_page_set_controller (FW_SYNC_PAGE (page), controller, cache);
+
+  wait_for_label (window, "And 1 more change", TRUE);
+  g_assert_true (shows_label (window, "The record it belongs to is archived"));
+  g_assert_true (shows_label (window, "Server’s version: "));
+
+  g_signal_emit_by_name (find_button (window, "_Discard"), "clicked");
+  wait_for_label (window, "The record it belongs to is archived", FALSE);
+  g_assert_true (fw_cache_count_outbox (cache, &pending, &rejected, &conflicts, &error));
+  g_assert_cmpuint (rejected, ==, 0);
+  g_assert_cmpuint (conflicts, ==, 1);
+
+  /* Keeping mine puts it back in the queue, to be sent over the server's. */
+  g_signal_emit_by_name (find_button (window, "Keep _Mine"), "clicked");
+  wait_for_label (window, "Server’s version: ", FALSE);
+  g_assert_true (fw_cache_count_outbox (cache, &pending, &rejected, &conflicts, &error));
+  g_assert_cmpuint (conflicts, ==, 0);
+  g_assert_cmpuint (pending, ==, 102);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  fw_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +424,7 @@ main (int   argc,
 
   g_test_add_func ("/sync-ui/offline-then-online", test_offline_then_online);
   g_test_add_func ("/sync-ui/sign-in-dialog", test_sign_in_dialog);
+  g_test_add_func ("/sync-ui/sync-page", test_sync_page);
 
   return g_test_run ();
 }

@@ -24,7 +24,9 @@ struct _FwSyncPage
   FwSyncController    *controller;
   FwCache             *cache;
   gboolean             folded;
-  GPtrArray           *rows;        /* rows added to the two lists */
+  GPtrArray           *rows;        /* rows added to the three lists */
+  GCancellable        *loading;     /* the latest read of the lists */
+  GCancellable        *cancellable; /* the page's own work, until disposed */
 
   AdwActionRow        *account_row;
   GtkWidget           *sign_in_button;
@@ -97,32 +99,152 @@ report_error (FwSyncPage   *self,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
 }
 
+/* What the page reads from the cache, on a worker thread: a choice the
+ * user made first, if any, then the three lists. */
+#define WAITING_SHOWN 100
+
+typedef enum
+{
+  JOB_LOAD,
+  JOB_KEEP_MINE,
+  JOB_USE_SERVERS,
+  JOB_DISCARD,
+} JobKind;
+
+typedef struct
+{
+  JobKind    kind;
+  gint64     id;              /* the conflict, or the outbox entry */
+  GError    *choice_error;    /* the choice failed; the lists still came */
+  GPtrArray *waiting;
+  GPtrArray *conflicts;
+  GPtrArray *rejected;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_error (&job->choice_error);
+  g_clear_pointer (&job->waiting, g_ptr_array_unref);
+  g_clear_pointer (&job->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&job->rejected, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  FwCache *cache = g_object_get_data (G_OBJECT (task), "fw-cache");
+  Job *job = task_data;
+  GError *error = NULL;
+
+  switch (job->kind)
+    {
+    case JOB_KEEP_MINE:
+    case JOB_USE_SERVERS:
+      fw_cache_resolve_conflict (cache, job->id, job->kind == JOB_KEEP_MINE, &job->choice_error);
+      break;
+    case JOB_DISCARD:
+      fw_cache_discard_rejected (cache, job->id, &job->choice_error);
+      break;
+    case JOB_LOAD:
+    default:
+      break;
+    }
+
+  if ((job->waiting = fw_cache_list_outbox (cache, FW_OUTBOX_PENDING, WAITING_SHOWN, &error)) == NULL ||
+      (job->conflicts = fw_cache_list_conflicts (cache, &error)) == NULL ||
+      (job->rejected = fw_cache_list_outbox (cache, FW_OUTBOX_REJECTED, G_MAXINT, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void show_lists (FwSyncPage *self, Job *job);
+
+static void
+on_job_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FwSyncPage *self = FW_SYNC_PAGE (source);
+  Job *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        report_error (self, error);
+      return;
+    }
+
+  /* Lists read after a choice are the freshest: a read that may have
+   * begun before the choice was saved is dropped. */
+  if (job->kind != JOB_LOAD)
+    g_cancellable_cancel (self->loading);
+
+  if (job->choice_error != NULL)
+    report_error (self, job->choice_error);
+  else if (job->kind == JOB_KEEP_MINE || job->kind == JOB_USE_SERVERS)
+    fw_sync_controller_sync_now (self->controller);
+
+  show_lists (self, job);
+}
+
+static void
+run_job (FwSyncPage *self,
+         JobKind     kind,
+         gint64      id)
+{
+  g_autoptr(GTask) task = NULL;
+  GCancellable *cancellable = self->cancellable;
+  Job *job;
+
+  if (self->cache == NULL)
+    return;
+
+  /* A newer read makes an older one moot; a choice is never dropped. */
+  if (kind == JOB_LOAD)
+    {
+      g_cancellable_cancel (self->loading);
+      g_clear_object (&self->loading);
+      self->loading = cancellable = g_cancellable_new ();
+    }
+
+  job = g_new0 (Job, 1);
+  job->kind = kind;
+  job->id = id;
+
+  task = g_task_new (self, cancellable, on_job_done_cb, NULL);
+  g_task_set_source_tag (task, run_job);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_set_return_on_cancel (task, kind == JOB_LOAD);
+  g_object_set_data_full (G_OBJECT (task), "fw-cache", g_object_ref (self->cache), g_object_unref);
+  g_task_run_in_thread (task, job_thread);
+}
+
 static void
 on_resolve_clicked_cb (GtkButton  *button,
                        FwSyncPage *self)
 {
-  g_autoptr(GError) error = NULL;
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "fw-conflict"));
   gboolean keep_local = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "fw-keep-local"));
 
-  if (!fw_cache_resolve_conflict (self->cache, id, keep_local, &error))
-    report_error (self, error);
-
-  fw_sync_controller_sync_now (self->controller);
-  fw_sync_page_reload (self);
+  gtk_widget_set_sensitive (gtk_widget_get_parent (GTK_WIDGET (button)), FALSE);
+  run_job (self, keep_local ? JOB_KEEP_MINE : JOB_USE_SERVERS, id);
 }
 
 static void
 on_discard_clicked_cb (GtkButton  *button,
                        FwSyncPage *self)
 {
-  g_autoptr(GError) error = NULL;
   gint64 seq = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "fw-seq"));
 
-  if (!fw_cache_discard_rejected (self->cache, seq, &error))
-    report_error (self, error);
-
-  fw_sync_page_reload (self);
+  gtk_widget_set_sensitive (gtk_widget_get_parent (GTK_WIDGET (button)), FALSE);
+  run_job (self, JOB_DISCARD, seq);
 }
 
 static GtkWidget *
@@ -146,13 +268,84 @@ add_row (FwSyncPage          *self,
   g_ptr_array_add (self->rows, row);
 }
 
-/* Reads the outbox and conflicts again; they are few. */
+static void
+show_lists (FwSyncPage *self,
+            Job        *job)
+{
+  GPtrArray *waiting = job->waiting;
+  GPtrArray *conflicts = job->conflicts;
+  GPtrArray *rejected = job->rejected;
+  guint pending = fw_sync_controller_get_pending (self->controller);
+
+  clear_rows (self);
+
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      FwOutboxEntry *entry = g_ptr_array_index (waiting, i);
+      g_autofree char *title = describe_payload (entry->entity, entry->payload);
+      g_autofree char *when = fw_format_local_time (entry->created_at, NULL);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      /* TRANSLATORS: when a waiting change was made, e.g. "Changed 27 November, 14:05" */
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->delete ? _("Deleted") : when);
+      add_row (self, self->pending_group, row);
+    }
+  /* A long day offline: the oldest are listed, the rest counted. */
+  if (pending > waiting->len)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      guint more = pending - waiting->len;
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %u more change",
+                                                             "And %u more changes", more), more);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      add_row (self, self->pending_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_group), waiting->len > 0);
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      FwConflict *conflict = g_ptr_array_index (conflicts, i);
+      g_autofree char *mine = describe_payload (conflict->entity, conflict->local_payload);
+      g_autofree char *theirs = describe_payload (conflict->entity, conflict->server_payload);
+      g_autofree char *subtitle = g_strdup_printf (_("Server’s version: %s"), theirs);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *keep_mine = row_button (self, _("Keep _Mine"), G_CALLBACK (on_resolve_clicked_cb));
+      GtkWidget *keep_theirs = row_button (self, _("Use _Server’s"), G_CALLBACK (on_resolve_clicked_cb));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mine);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_object_set_data (G_OBJECT (keep_mine), "fw-conflict", GSIZE_TO_POINTER (conflict->id));
+      g_object_set_data (G_OBJECT (keep_mine), "fw-keep-local", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (keep_theirs), "fw-conflict", GSIZE_TO_POINTER (conflict->id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_mine);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_theirs);
+      add_row (self, self->conflicts_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), conflicts->len > 0);
+
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      FwOutboxEntry *entry = g_ptr_array_index (rejected, i);
+      g_autofree char *title = describe_payload (entry->entity, entry->payload);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *discard = row_button (self, _("_Discard"), G_CALLBACK (on_discard_clicked_cb));
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->error ?: _("No reason given"));
+      g_object_set_data (G_OBJECT (discard), "fw-seq", GSIZE_TO_POINTER (entry->seq));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), discard);
+      add_row (self, self->rejected_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), rejected->len > 0);
+}
+
+/* Shows the account and status at once, and reads the lists again on a
+ * worker thread. */
 void
 fw_sync_page_reload (FwSyncPage *self)
 {
-  g_autoptr(GPtrArray) waiting = NULL;
-  g_autoptr(GPtrArray) conflicts = NULL;
-  g_autoptr(GPtrArray) rejected = NULL;
   g_autofree char *account = NULL;
   g_autofree char *pending = NULL;
   g_autofree char *last = NULL;
@@ -185,60 +378,7 @@ fw_sync_page_reload (FwSyncPage *self)
   pending = g_strdup_printf ("%u", fw_sync_controller_get_pending (self->controller));
   gtk_label_set_label (self->pending_label, pending);
 
-  clear_rows (self);
-
-  waiting = fw_cache_list_outbox (self->cache, FW_OUTBOX_PENDING, 50, NULL);
-  for (guint i = 0; waiting != NULL && i < waiting->len; i++)
-    {
-      FwOutboxEntry *entry = g_ptr_array_index (waiting, i);
-      g_autofree char *title = describe_payload (entry->entity, entry->payload);
-      g_autofree char *when = fw_format_local_time (entry->created_at, NULL);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      /* TRANSLATORS: when a waiting change was made, e.g. "Changed 27 November, 14:05" */
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->delete ? _("Deleted") : when);
-      add_row (self, self->pending_group, row);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->pending_group), waiting != NULL && waiting->len > 0);
-
-  conflicts = fw_cache_list_conflicts (self->cache, NULL);
-  for (guint i = 0; conflicts != NULL && i < conflicts->len; i++)
-    {
-      FwConflict *conflict = g_ptr_array_index (conflicts, i);
-      g_autofree char *mine = describe_payload (conflict->entity, conflict->local_payload);
-      g_autofree char *theirs = describe_payload (conflict->entity, conflict->server_payload);
-      g_autofree char *subtitle = g_strdup_printf (_("Server’s version: %s"), theirs);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *keep_mine = row_button (self, _("Keep _Mine"), G_CALLBACK (on_resolve_clicked_cb));
-      GtkWidget *keep_theirs = row_button (self, _("Use _Server’s"), G_CALLBACK (on_resolve_clicked_cb));
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), mine);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      g_object_set_data (G_OBJECT (keep_mine), "fw-conflict", GSIZE_TO_POINTER (conflict->id));
-      g_object_set_data (G_OBJECT (keep_mine), "fw-keep-local", GINT_TO_POINTER (TRUE));
-      g_object_set_data (G_OBJECT (keep_theirs), "fw-conflict", GSIZE_TO_POINTER (conflict->id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_mine);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_theirs);
-      add_row (self, self->conflicts_group, row);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), conflicts != NULL && conflicts->len > 0);
-
-  rejected = fw_cache_list_outbox (self->cache, FW_OUTBOX_REJECTED, 200, NULL);
-  for (guint i = 0; rejected != NULL && i < rejected->len; i++)
-    {
-      FwOutboxEntry *entry = g_ptr_array_index (rejected, i);
-      g_autofree char *title = describe_payload (entry->entity, entry->payload);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *discard = row_button (self, _("_Discard"), G_CALLBACK (on_discard_clicked_cb));
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->error ?: _("No reason given"));
-      g_object_set_data (G_OBJECT (discard), "fw-seq", GSIZE_TO_POINTER (entry->seq));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), discard);
-      add_row (self, self->rejected_group, row);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), rejected != NULL && rejected->len > 0);
+  run_job (self, JOB_LOAD, 0);
 }
 
 static void
@@ -304,6 +444,10 @@ fw_sync_page_dispose (GObject *object)
 {
   FwSyncPage *self = FW_SYNC_PAGE (object);
 
+  g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_SYNC_PAGE);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->controller);
@@ -394,6 +538,7 @@ fw_sync_page_init (FwSyncPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (GTK_WIDGET (self->pending_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->conflicts_group), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), FALSE);
