@@ -228,7 +228,7 @@ test_sign_in_dialog (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = fw_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "cache.sqlite", NULL);
-  g_autofree char *missing = g_build_filename (dir, "farm-ca.pem", NULL);
+  g_autofree char *missing = g_build_filename (dir, "R&D <farm> ca.pem", NULL);
   g_autofree char *kept = NULL;
   g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
   g_autoptr(FwCache) cache = NULL;
@@ -249,7 +249,7 @@ test_sign_in_dialog (void)
 
   ca_row = find_row (dialog, "Certificate Authority");
   g_assert_nonnull (ca_row);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==, "farm-ca.pem");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==, "R&D <farm> ca.pem");
 
   gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Server Address")), server->base_url);
   gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "User Name")), "worker");

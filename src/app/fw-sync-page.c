@@ -102,6 +102,7 @@ report_error (FwSyncPage   *self,
 /* What the page reads from the cache, on a worker thread: a choice the
  * user made first, if any, then the three lists. */
 #define WAITING_SHOWN 100
+#define REJECTED_SHOWN 200
 
 typedef enum
 {
@@ -116,6 +117,7 @@ typedef struct
   JobKind    kind;
   gint64     id;              /* the conflict, or the outbox entry */
   GError    *choice_error;    /* the choice failed; the lists still came */
+  GError    *list_error;      /* the lists could not be read */
   GPtrArray *waiting;
   GPtrArray *conflicts;
   GPtrArray *rejected;
@@ -125,6 +127,7 @@ static void
 job_free (Job *job)
 {
   g_clear_error (&job->choice_error);
+  g_clear_error (&job->list_error);
   g_clear_pointer (&job->waiting, g_ptr_array_unref);
   g_clear_pointer (&job->conflicts, g_ptr_array_unref);
   g_clear_pointer (&job->rejected, g_ptr_array_unref);
@@ -139,7 +142,6 @@ job_thread (GTask        *task,
 {
   FwCache *cache = g_object_get_data (G_OBJECT (task), "fw-cache");
   Job *job = task_data;
-  GError *error = NULL;
 
   switch (job->kind)
     {
@@ -155,12 +157,15 @@ job_thread (GTask        *task,
       break;
     }
 
-  if ((job->waiting = fw_cache_list_outbox (cache, FW_OUTBOX_PENDING, WAITING_SHOWN, &error)) == NULL ||
-      (job->conflicts = fw_cache_list_conflicts (cache, &error)) == NULL ||
-      (job->rejected = fw_cache_list_outbox (cache, FW_OUTBOX_REJECTED, G_MAXINT, &error)) == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  /* A choice that was made is reported as made, even if reading the
+   * lists after it fails. */
+  job->waiting = fw_cache_list_outbox (cache, FW_OUTBOX_PENDING, WAITING_SHOWN, &job->list_error);
+  if (job->waiting != NULL)
+    job->conflicts = fw_cache_list_conflicts (cache, &job->list_error);
+  if (job->conflicts != NULL)
+    job->rejected = fw_cache_list_outbox (cache, FW_OUTBOX_REJECTED, REJECTED_SHOWN, &job->list_error);
+
+  g_task_return_boolean (task, TRUE);
 }
 
 static void show_lists (FwSyncPage *self, Job *job);
@@ -191,7 +196,10 @@ on_job_done_cb (GObject      *source,
   else if (job->kind == JOB_KEEP_MINE || job->kind == JOB_USE_SERVERS)
     fw_sync_controller_sync_now (self->controller);
 
-  show_lists (self, job);
+  if (job->list_error != NULL)
+    report_error (self, job->list_error);
+  else
+    show_lists (self, job);
 }
 
 static void
@@ -259,6 +267,16 @@ row_button (FwSyncPage *self,
   return button;
 }
 
+/* Names and reasons come from people and servers: text, never markup. */
+static GtkWidget *
+text_row_new (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  return row;
+}
+
 static void
 add_row (FwSyncPage          *self,
          AdwPreferencesGroup *group,
@@ -284,7 +302,7 @@ show_lists (FwSyncPage *self,
       FwOutboxEntry *entry = g_ptr_array_index (waiting, i);
       g_autofree char *title = describe_payload (entry->entity, entry->payload);
       g_autofree char *when = fw_format_local_time (entry->created_at, NULL);
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = text_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       /* TRANSLATORS: when a waiting change was made, e.g. "Changed 27 November, 14:05" */
@@ -294,7 +312,7 @@ show_lists (FwSyncPage *self,
   /* A long day offline: the oldest are listed, the rest counted. */
   if (pending > waiting->len)
     {
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = text_row_new ();
       guint more = pending - waiting->len;
       g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %u more change",
                                                              "And %u more changes", more), more);
@@ -310,7 +328,7 @@ show_lists (FwSyncPage *self,
       g_autofree char *mine = describe_payload (conflict->entity, conflict->local_payload);
       g_autofree char *theirs = describe_payload (conflict->entity, conflict->server_payload);
       g_autofree char *subtitle = g_strdup_printf (_("Server’s version: %s"), theirs);
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = text_row_new ();
       GtkWidget *keep_mine = row_button (self, _("Keep _Mine"), G_CALLBACK (on_resolve_clicked_cb));
       GtkWidget *keep_theirs = row_button (self, _("Use _Server’s"), G_CALLBACK (on_resolve_clicked_cb));
 
@@ -329,7 +347,7 @@ show_lists (FwSyncPage *self,
     {
       FwOutboxEntry *entry = g_ptr_array_index (rejected, i);
       g_autofree char *title = describe_payload (entry->entity, entry->payload);
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row = text_row_new ();
       GtkWidget *discard = row_button (self, _("_Discard"), G_CALLBACK (on_discard_clicked_cb));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
