@@ -404,7 +404,8 @@ test_readings_full_disk (Fixture       *fixture,
   g_autoptr(GString) body = g_string_new ("{\"batches\":[");
   FwSyncConfig config = { fixture->server->base_url, token, NULL, 10, 30 };
   FwSyncReport report;
-  FwTime start = g_get_real_time () / G_USEC_PER_SEC - 3 * 86400;
+  /* Two days of minute readings ending two days ago. */
+  FwTime start = g_get_real_time () / G_USEC_PER_SEC - 4 * 86400;
   const guint per_sensor = 3000;
 
   sensors = fw_cache_list_sensors (cache, fw_record_get_id (FW_RECORD (unit)), 0, &error);
@@ -437,6 +438,20 @@ test_readings_full_disk (Fixture       *fixture,
   /* Nothing new: nothing pulled again. */
   g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
   g_assert_cmpuint (report.readings, ==, 0);
+
+  /* Keeping one day folds the rest into hours; keeping more again does not
+   * fetch the folded hours a second time, so nothing is counted twice. */
+  config.raw_history_days = 1;
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture, "readings.sqlite", "SELECT sum (count) FROM reading_rollups"), >, 0);
+  config.raw_history_days = 30;
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.readings, ==, 0);
+  g_assert_cmpint (count_rows (fixture, "readings.sqlite",
+                               "SELECT (SELECT sum (count) FROM reading_rollups) + (SELECT count (*) FROM readings)"),
+                   ==, 2 * per_sensor);
 }
 
 static FwUnit *
@@ -606,14 +621,18 @@ test_resync (Fixture       *fixture,
   g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT sum (count) FROM reading_rollups"), ==, 1);
   config.raw_history_days = 0;
 
-  /* A full download that was cut short is begun again from the start,
-   * and takes nothing the server still has. */
+  /* A full download cut short right after the refusal (its flag saved,
+   * its cursor gone) goes on at the next sync, and retires nothing the
+   * server still has. */
   g_assert_true (fw_cache_set_sync_state (cache, "resync", "1", &error));
+  g_assert_true (fw_cache_set_sync_state (cache, "cursor", NULL, &error));
   g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.changes, >=, 66);
   g_assert_cmpint (count_rows (fixture, "resync.sqlite", sql), ==, 0);
   g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM sync_state WHERE key = 'resync'"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM resync_seen"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM units WHERE deleted = 1"), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     g_object_unref (entries[i]);

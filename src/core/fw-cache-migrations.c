@@ -213,11 +213,20 @@ static const char migration_4[] =
   "  PRIMARY KEY (sensor_id, hour)"
   ") WITHOUT ROWID;";
 
+/* The records a full download (after the server refused the cursor) has
+ * brought so far, saved with each page, so that a download cut short goes
+ * on where it stopped and what it never brought can be retired. */
+static const char migration_5[] =
+  "CREATE TABLE resync_seen ("
+  "  uuid TEXT PRIMARY KEY"
+  ") WITHOUT ROWID;";
+
 const char * const fw_cache_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 const guint fw_cache_n_migrations = G_N_ELEMENTS (fw_cache_migrations);

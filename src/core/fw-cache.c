@@ -1212,38 +1212,61 @@ typedef struct
   gint64  rolled_up;
 } RollUp;
 
+/* One sensor at a time, so that each statement reads its own stretch of
+ * the (sensor_id, t) key instead of the whole table. */
 static gboolean
 roll_up_cb (FwCache  *self,
             gpointer  user_data,
             GError  **error)
 {
   RollUp *roll_up = user_data;
+  g_autoptr(GArray) sensors = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
+  int rc;
 
-  /* An hour folded in two goes (the history limit moved on meanwhile)
-   * still adds up: the second part merges into the first. */
-  stmt = prepare (self,
-                  "INSERT INTO reading_rollups (sensor_id, hour, lowest, highest, total, count) "
-                  "SELECT sensor_id, t - t % 3600, min (value), max (value), sum (value), count (*) "
-                  "FROM readings WHERE t < ?1 GROUP BY 1, 2 "
-                  "ON CONFLICT (sensor_id, hour) DO UPDATE SET "
-                  "lowest = min (lowest, excluded.lowest), highest = max (highest, excluded.highest), "
-                  "total = total + excluded.total, count = count + excluded.count",
-                  error);
+  stmt = prepare (self, "SELECT id FROM sensors", error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, roll_up->before);
-  if (!fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error))
-    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
 
-  stmt = prepare (self, "DELETE FROM readings WHERE t < ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, roll_up->before);
-  if (!fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error))
-    return FALSE;
+      g_array_append_val (sensors, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_error_from_db (self, error, rc, _("folding old readings into hourly figures"));
 
-  roll_up->rolled_up = sqlite3_changes64 (self->db);
+  for (guint i = 0; i < sensors->len; i++)
+    {
+      /* An hour folded in two goes (a late reading) still adds up: the
+       * second part merges into the first. */
+      stmt = prepare (self,
+                      "INSERT INTO reading_rollups (sensor_id, hour, lowest, highest, total, count) "
+                      "SELECT sensor_id, t - t % 3600, min (value), max (value), sum (value), count (*) "
+                      "FROM readings WHERE sensor_id = ?1 AND t < ?2 GROUP BY 2 "
+                      "ON CONFLICT (sensor_id, hour) DO UPDATE SET "
+                      "lowest = min (lowest, excluded.lowest), highest = max (highest, excluded.highest), "
+                      "total = total + excluded.total, count = count + excluded.count",
+                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (sensors, gint64, i));
+      sqlite3_bind_int64 (stmt, 2, roll_up->before);
+      if (!fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error))
+        return FALSE;
+
+      stmt = prepare (self, "DELETE FROM readings WHERE sensor_id = ?1 AND t < ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (sensors, gint64, i));
+      sqlite3_bind_int64 (stmt, 2, roll_up->before);
+      if (!fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error))
+        return FALSE;
+
+      roll_up->rolled_up += sqlite3_changes (self->db);
+    }
+
   return TRUE;
 }
 

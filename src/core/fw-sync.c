@@ -658,15 +658,14 @@ run_statement (FwCache     *cache,
 }
 
 /* A full download after the server forgot our cursor notes every record it
- * brings in resync_seen. The table lives as long as the connection; a
- * download cut short is started again, so a lost list is never trusted. */
+ * brings in resync_seen, in the transaction of its page; the flag in
+ * sync_state says a download is under way. */
 static gboolean
 begin_resync_cb (FwCache  *cache,
                  gpointer  user_data,
                  GError  **error)
 {
-  return run_statement (cache, "CREATE TEMP TABLE IF NOT EXISTS resync_seen (uuid TEXT PRIMARY KEY)", NULL, error) &&
-         run_statement (cache, "DELETE FROM temp.resync_seen", NULL, error) &&
+  return run_statement (cache, "DELETE FROM resync_seen", NULL, error) &&
          fw_cache_set_sync_state (cache, CURSOR_KEY, NULL, error) &&
          fw_cache_set_sync_state (cache, RESYNC_KEY, "1", error);
 }
@@ -682,7 +681,7 @@ finish_resync_cb (FwCache  *cache,
   static const char * const purges[] = {
 #define PURGE(table) \
     "UPDATE " table " SET deleted = 1 WHERE deleted = 0 AND revision > 0 " \
-    "AND uuid NOT IN (SELECT uuid FROM temp.resync_seen) " \
+    "AND uuid NOT IN (SELECT uuid FROM resync_seen) " \
     "AND uuid NOT IN (SELECT record_uuid FROM outbox)"
     PURGE ("logbook_entries"),
     PURGE ("sensors"),
@@ -696,7 +695,7 @@ finish_resync_cb (FwCache  *cache,
     if (!run_statement (cache, purges[i], NULL, error))
       return FALSE;
 
-  return run_statement (cache, "DELETE FROM temp.resync_seen", NULL, error) &&
+  return run_statement (cache, "DELETE FROM resync_seen", NULL, error) &&
          fw_cache_set_sync_state (cache, RESYNC_KEY, NULL, error);
 }
 
@@ -892,7 +891,7 @@ apply_pull_page_cb (FwCache  *cache,
           const char *uuid = fields != NULL ? json_object_get_string_member_with_default (fields, "id", NULL) : NULL;
 
           if (uuid != NULL &&
-              !run_statement (cache, "INSERT OR IGNORE INTO temp.resync_seen (uuid) VALUES (?1)", uuid, error))
+              !run_statement (cache, "INSERT OR IGNORE INTO resync_seen (uuid) VALUES (?1)", uuid, error))
             return FALSE;
         }
 
@@ -913,16 +912,14 @@ pull (FwCache  *cache,
   g_autofree char *resync = NULL;
   gboolean more = TRUE;
 
-  /* A full download that a crash or a lost link cut short is begun again:
-   * the list of what it brought did not survive. */
+  /* A full download that a crash or a lost link cut short goes on from
+   * its last page, still noting what comes. */
   resync = fw_cache_get_sync_state (cache, RESYNC_KEY, &state_error);
   if (state_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&state_error));
       return FALSE;
     }
-  if (resync != NULL && !fw_cache_run_in_transaction (cache, begin_resync_cb, NULL, error))
-    return FALSE;
 
   while (more)
     {
@@ -1015,7 +1012,11 @@ list_sensor_refs (FwCache  *cache,
 
   fw_cache_lock (cache);
   stmt = fw_cache_prepare (cache,
-                           "SELECT s.id, s.uuid, f.uuid, (SELECT max (t) FROM readings WHERE sensor_id = s.id) "
+                           /* The last second held, raw or in a rollup: hours
+                            * already folded are never fetched again. */
+                           "SELECT s.id, s.uuid, f.uuid, "
+                           "max (coalesce ((SELECT max (t) FROM readings WHERE sensor_id = s.id), 0), "
+                           "     coalesce ((SELECT max (hour) + 3599 FROM reading_rollups WHERE sensor_id = s.id), 0)) "
                            "FROM sensors s JOIN units u ON u.id = s.unit_id JOIN sites i ON i.id = u.site_id "
                            "JOIN farms f ON f.id = i.farm_id WHERE s.deleted = 0 ORDER BY f.uuid, s.id",
                            error);
@@ -1138,9 +1139,16 @@ readings_batch_init (ReadingsBatch  *batch,
   batch->error = NULL;
   g_mutex_init (&batch->lock);
   g_cond_init (&batch->written);
-  batch->thread = g_thread_pool_new (write_readings, batch, 1, FALSE, error);
+  batch->thread = g_thread_pool_new (write_readings, batch, 1, TRUE, error);
+  if (batch->thread == NULL)
+    {
+      g_clear_pointer (&batch->pending, g_array_unref);
+      g_mutex_clear (&batch->lock);
+      g_cond_clear (&batch->written);
+      return FALSE;
+    }
 
-  return batch->thread != NULL;
+  return TRUE;
 }
 
 /* Returns FALSE with @error set once a write has failed. */
@@ -1176,6 +1184,7 @@ flush_readings (ReadingsBatch  *batch,
   batch->in_flight++;
   g_mutex_unlock (&batch->lock);
 
+  /* The pool's own thread runs from the start: a push cannot fail. */
   g_thread_pool_push (batch->thread, g_steal_pointer (&batch->pending), NULL);
   batch->pending = pending_array_new ();
   batch->rows = 0;
