@@ -269,6 +269,27 @@ test_format_age (void)
   }
 }
 
+/* Every kind the cache accepts has words for people; others have none. */
+static void
+test_logbook_kind_labels (void)
+{
+  const char *known[] = { "feeding", "mortality", "water_sample", "observation", "treatment",
+                          "stocking", "weight_sample", "harvest", "transfer" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    {
+      g_assert_true (fw_logbook_kind_is_valid (known[i]));
+      g_assert_nonnull (fw_logbook_kind_get_label (known[i]));
+      g_assert_cmpstr (fw_logbook_kind_get_label (known[i]), !=, known[i]);
+    }
+
+  g_assert_cmpstr (fw_logbook_kind_get_label ("water_sample"), ==, "Water sample");
+  g_assert_null (fw_logbook_kind_get_label ("Feeding"));
+  g_assert_null (fw_logbook_kind_get_label (""));
+  g_assert_null (fw_logbook_kind_get_label (NULL));
+  g_assert_false (fw_logbook_kind_is_valid ("spawning"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -276,6 +297,7 @@ main (int   argc,
   fw_test_init (&argc, &argv);
 
   g_test_add_func ("/model/record-lifecycle", test_record_lifecycle);
+  g_test_add_func ("/model/logbook-kind-labels", test_logbook_kind_labels);
   g_test_add_func ("/model/notify-only-on-change", test_record_notify_only_on_change);
   g_test_add_func ("/model/record-lists-match", test_record_lists_match);
   g_test_add_func ("/model/parameter-catalogue", test_parameter_catalogue);

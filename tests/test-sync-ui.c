@@ -383,6 +383,12 @@ test_sync_page (void)
   fw_sync_page_set_controller (FW_SYNC_PAGE (page), controller, cache);
 
   wait_for_label (window, "And 1 more change", TRUE);
+  /* Entries are named by kind and unit, in the order they were made. */
+  {
+    g_autofree char *first = g_strdup_printf ("Feeding · %s", fw_unit_get_name (g_ptr_array_index (units, 2)));
+
+    g_assert_true (shows_label (window, first));
+  }
   g_assert_true (shows_label (window, "The record it belongs to is archived"));
   g_assert_true (shows_label (window, "Server’s version: "));
 

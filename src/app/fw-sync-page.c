@@ -55,24 +55,47 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static const char *
+get_string (JsonObject *object,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
+/* A record in words: "Feeding · Pond 4" for a logbook entry, "Unit · Pond 4"
+ * for the rest. */
 static char *
-describe_payload (FwEntity    entity,
-                  const char *payload)
+describe_payload (FwEntity     entity,
+                  const char  *payload,
+                  GHashTable  *unit_names)
 {
   g_autoptr(JsonNode) node = json_from_string (payload, NULL);
   JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *kind = NULL;
   const char *name = NULL;
 
   if (object == NULL)
     return g_strdup (fw_entity_get_label (entity));
 
-  if (json_object_has_member (object, "name") && !json_object_get_null_member (object, "name"))
-    name = json_object_get_string_member (object, "name");
-  else if (json_object_has_member (object, "kind") && !json_object_get_null_member (object, "kind"))
-    name = json_object_get_string_member (object, "kind");
+  if (entity == FW_ENTITY_LOGBOOK_ENTRY)
+    {
+      const char *unit = get_string (object, "unit_id");
 
-  /* TRANSLATORS: a record in a list: its kind and name, e.g. "Unit · Pond 4" */
-  return g_strdup_printf (_("%s · %s"), fw_entity_get_label (entity), name != NULL ? name : "?");
+      kind = fw_logbook_kind_get_label (get_string (object, "kind")) ?: fw_entity_get_label (entity);
+      name = unit != NULL ? g_hash_table_lookup (unit_names, unit) : NULL;
+      if (name == NULL)
+        return g_strdup (kind);
+    }
+  else
+    {
+      kind = fw_entity_get_label (entity);
+      name = get_string (object, "name") ?: get_string (object, "kind");
+    }
+
+  /* TRANSLATORS: a record in a list: what it is and where, e.g. "Feeding · Pond 4" */
+  return g_strdup_printf (_("%s · %s"), kind, name != NULL ? name : "?");
 }
 
 static void
@@ -114,13 +137,14 @@ typedef enum
 
 typedef struct
 {
-  JobKind    kind;
-  gint64     id;              /* the conflict, or the outbox entry */
-  GError    *choice_error;    /* the choice failed; the lists still came */
-  GError    *list_error;      /* the lists could not be read */
-  GPtrArray *waiting;
-  GPtrArray *conflicts;
-  GPtrArray *rejected;
+  JobKind     kind;
+  gint64      id;              /* the conflict, or the outbox entry */
+  GError     *choice_error;    /* the choice failed; the lists still came */
+  GError     *list_error;      /* the lists could not be read */
+  GPtrArray  *waiting;
+  GPtrArray  *conflicts;
+  GPtrArray  *rejected;
+  GHashTable *unit_names;      /* uuid → name, to describe entries */
 } Job;
 
 static void
@@ -131,6 +155,7 @@ job_free (Job *job)
   g_clear_pointer (&job->waiting, g_ptr_array_unref);
   g_clear_pointer (&job->conflicts, g_ptr_array_unref);
   g_clear_pointer (&job->rejected, g_ptr_array_unref);
+  g_clear_pointer (&job->unit_names, g_hash_table_unref);
   g_free (job);
 }
 
@@ -164,6 +189,8 @@ job_thread (GTask        *task,
     job->conflicts = fw_cache_list_conflicts (cache, &job->list_error);
   if (job->conflicts != NULL)
     job->rejected = fw_cache_list_outbox (cache, FW_OUTBOX_REJECTED, REJECTED_SHOWN, &job->list_error);
+  if (job->rejected != NULL)
+    job->unit_names = fw_cache_get_unit_names (cache, &job->list_error);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -300,7 +327,7 @@ show_lists (FwSyncPage *self,
   for (guint i = 0; i < waiting->len; i++)
     {
       FwOutboxEntry *entry = g_ptr_array_index (waiting, i);
-      g_autofree char *title = describe_payload (entry->entity, entry->payload);
+      g_autofree char *title = describe_payload (entry->entity, entry->payload, job->unit_names);
       g_autofree char *when = fw_format_local_time (entry->created_at, NULL);
       GtkWidget *row = text_row_new ();
 
@@ -325,8 +352,8 @@ show_lists (FwSyncPage *self,
   for (guint i = 0; i < conflicts->len; i++)
     {
       FwConflict *conflict = g_ptr_array_index (conflicts, i);
-      g_autofree char *mine = describe_payload (conflict->entity, conflict->local_payload);
-      g_autofree char *theirs = describe_payload (conflict->entity, conflict->server_payload);
+      g_autofree char *mine = describe_payload (conflict->entity, conflict->local_payload, job->unit_names);
+      g_autofree char *theirs = describe_payload (conflict->entity, conflict->server_payload, job->unit_names);
       g_autofree char *subtitle = g_strdup_printf (_("Server’s version: %s"), theirs);
       GtkWidget *row = text_row_new ();
       GtkWidget *keep_mine = row_button (self, _("Keep _Mine"), G_CALLBACK (on_resolve_clicked_cb));
@@ -346,7 +373,7 @@ show_lists (FwSyncPage *self,
   for (guint i = 0; i < rejected->len; i++)
     {
       FwOutboxEntry *entry = g_ptr_array_index (rejected, i);
-      g_autofree char *title = describe_payload (entry->entity, entry->payload);
+      g_autofree char *title = describe_payload (entry->entity, entry->payload, job->unit_names);
       GtkWidget *row = text_row_new ();
       GtkWidget *discard = row_button (self, _("_Discard"), G_CALLBACK (on_discard_clicked_cb));
 

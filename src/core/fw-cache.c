@@ -741,6 +741,48 @@ fw_cache_lookup_farm (FwCache     *self,
 }
 
 /**
+ * fw_cache_get_unit_names:
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): every unit's name by
+ *   uuid, archived ones too, for describing records that point at a unit
+ */
+GHashTable *
+fw_cache_get_unit_names (FwCache  *self,
+                         GError  **error)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self, "SELECT uuid, name FROM units", error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (names,
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("reading unit names"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&names);
+}
+
+/**
  * fw_cache_list_sites:
  *
  * Returns: (transfer container) (element-type FwSite): the farm's sites

@@ -76,6 +76,8 @@ GPtrArray  *fw_cache_list_farms                (FwCache              *self,
 FwFarm     *fw_cache_lookup_farm               (FwCache              *self,
                                                 const char           *uuid,
                                                 GError              **error);
+GHashTable *fw_cache_get_unit_names            (FwCache              *self,
+                                                GError              **error);
 GPtrArray  *fw_cache_list_sites                (FwCache              *self,
                                                 gint64                farm_id,
                                                 GError              **error);

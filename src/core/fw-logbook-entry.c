@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "fw-logbook-entry.h"
 
 struct _FwLogbookEntry
@@ -39,24 +41,46 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* The same list as the CHECK constraint of the cache's logbook table. */
-static const char * const kinds[] = {
-  "feeding", "mortality", "water_sample", "observation", "treatment",
-  "stocking", "weight_sample", "harvest", "transfer",
+static const struct {
+  const char *kind;
+  const char *label;
+} kinds[] = {
+  { "feeding", N_("Feeding") },
+  { "mortality", N_("Mortality") },
+  { "water_sample", N_("Water sample") },
+  { "observation", N_("Observation") },
+  { "treatment", N_("Treatment") },
+  { "stocking", N_("Stocking") },
+  { "weight_sample", N_("Weight sample") },
+  { "harvest", N_("Harvest") },
+  { "transfer", N_("Transfer") },
 };
 
 gboolean
 fw_logbook_kind_is_valid (const char *kind)
 {
+  return fw_logbook_kind_get_label (kind) != NULL;
+}
+
+/**
+ * fw_logbook_kind_get_label:
+ *
+ * Returns: (nullable): the kind for people, translated ("Water sample" for
+ *   "water_sample"), or %NULL for a kind this version does not know
+ */
+const char *
+fw_logbook_kind_get_label (const char *kind)
+{
   if (kind == NULL)
-    return FALSE;
+    return NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      if (g_str_equal (kinds[i], kind))
-        return TRUE;
+      if (g_str_equal (kinds[i].kind, kind))
+        return _(kinds[i].label);
     }
 
-  return FALSE;
+  return NULL;
 }
 
 static void

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FwLogbookEntry, fw_logbook_entry, FW, LOGBOOK_ENTRY, FwRecord)
 
 gboolean    fw_logbook_kind_is_valid          (const char     *kind);
+const char *fw_logbook_kind_get_label         (const char     *kind);
 
 const char *fw_logbook_entry_get_unit_uuid    (FwLogbookEntry *self);
 const char *fw_logbook_entry_get_kind         (FwLogbookEntry *self);
