@@ -392,6 +392,26 @@ test_sync_page (void)
   g_assert_true (shows_label (window, "The record it belongs to is archived"));
   g_assert_true (shows_label (window, "Server’s version: "));
 
+  /* The settings of this sync, both ways. */
+  {
+    GtkWidget *interval = find_row (window, "Sync _Every");
+    GtkWidget *history = find_row (window, "Days of _Detailed History");
+    GtkWidget *spin = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (history));
+
+    adw_combo_row_set_selected (ADW_COMBO_ROW (interval), 3);
+    g_assert_cmpuint (g_settings_get_uint (settings, "sync-interval"), ==, 3600);
+    g_settings_set_uint (settings, "sync-interval", 250);
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (interval)), ==, 1);
+    g_assert_cmpuint (g_settings_get_uint (settings, "sync-interval"), ==, 250);
+
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 14);
+    g_assert_cmpuint (g_settings_get_uint (settings, "raw-history-days"), ==, 14);
+    g_settings_set_uint (settings, "raw-history-days", 400);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 400);
+    g_settings_reset (settings, "sync-interval");
+    g_settings_reset (settings, "raw-history-days");
+  }
+
   g_signal_emit_by_name (find_button (window, "_Discard"), "clicked");
   wait_for_label (window, "The record it belongs to is archived", FALSE);
   g_assert_true (fw_cache_count_outbox (cache, &pending, &rejected, &conflicts, &error));

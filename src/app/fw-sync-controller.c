@@ -151,6 +151,15 @@ schedule (FwSyncController *self,
   self->timer = g_timeout_add_seconds (MAX (seconds, 1), timer_cb, self);
 }
 
+/* A new interval applies at once to the wait for the next regular sync;
+ * a wait after a failure keeps its backoff. */
+static void
+on_interval_changed_cb (FwSyncController *self)
+{
+  if (self->timer != 0 && self->state == FW_SYNC_STATE_UP_TO_DATE)
+    schedule (self, g_settings_get_uint (self->settings, "sync-interval"));
+}
+
 typedef struct
 {
   FwSyncConfig config;
@@ -440,6 +449,8 @@ fw_sync_controller_new (FwCache   *cache,
   self = g_object_new (FW_TYPE_SYNC_CONTROLLER, NULL);
   self->cache = g_object_ref (cache);
   self->settings = g_object_ref (settings);
+  g_signal_connect_object (settings, "changed::sync-interval",
+                           G_CALLBACK (on_interval_changed_cb), self, G_CONNECT_SWAPPED);
   self->server_url = g_settings_get_string (settings, "server-url");
   self->username = g_settings_get_string (settings, "username");
 
@@ -463,6 +474,20 @@ fw_sync_controller_new (FwCache   *cache,
     set_state (self, FW_SYNC_STATE_SIGNED_OUT, NULL);
 
   return self;
+}
+
+/**
+ * fw_sync_controller_get_settings:
+ *
+ * Returns: (transfer none): the settings this controller syncs by: the
+ *   interval, the history kept, the account
+ */
+GSettings *
+fw_sync_controller_get_settings (FwSyncController *self)
+{
+  g_return_val_if_fail (FW_IS_SYNC_CONTROLLER (self), NULL);
+
+  return self->settings;
 }
 
 FwSyncState

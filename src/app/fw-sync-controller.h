@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (FwSyncController, fw_sync_controller, FW, SYNC_CONTROLLER,
 
 FwSyncController *fw_sync_controller_new             (FwCache            *cache,
                                                       GSettings          *settings);
+GSettings        *fw_sync_controller_get_settings    (FwSyncController   *self);
 FwSyncState       fw_sync_controller_get_state       (FwSyncController   *self);
 const char       *fw_sync_controller_get_description (FwSyncController   *self);
 guint             fw_sync_controller_get_pending     (FwSyncController   *self);

@@ -34,6 +34,8 @@ struct _FwSyncPage
   AdwActionRow        *status_row;
   GtkLabel            *last_sync_label;
   GtkLabel            *pending_label;
+  AdwComboRow         *interval_row;
+  GtkSpinButton       *history_spin;
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *conflicts_group;
   AdwPreferencesGroup *rejected_group;
@@ -426,6 +428,36 @@ fw_sync_page_reload (FwSyncPage *self)
   run_job (self, JOB_LOAD, 0);
 }
 
+/* The choices of the "Sync every" row, in seconds. */
+static const guint intervals[] = { 60, 300, 900, 3600, 21600 };
+
+static void
+on_interval_selected_cb (FwSyncPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->interval_row);
+
+  if (self->controller != NULL && selected < G_N_ELEMENTS (intervals))
+    g_settings_set_uint (fw_sync_controller_get_settings (self->controller), "sync-interval", intervals[selected]);
+}
+
+/* The choice nearest the setting, which may have been set by hand. */
+static void
+show_interval (FwSyncPage *self)
+{
+  guint seconds = g_settings_get_uint (fw_sync_controller_get_settings (self->controller), "sync-interval");
+  guint nearest = 0;
+
+  for (guint i = 1; i < G_N_ELEMENTS (intervals); i++)
+    {
+      if (ABS ((gint64) intervals[i] - seconds) < ABS ((gint64) intervals[nearest] - seconds))
+        nearest = i;
+    }
+
+  g_signal_handlers_block_by_func (self->interval_row, on_interval_selected_cb, self);
+  adw_combo_row_set_selected (self->interval_row, nearest);
+  g_signal_handlers_unblock_by_func (self->interval_row, on_interval_selected_cb, self);
+}
+
 static void
 on_controller_changed_cb (FwSyncPage *self)
 {
@@ -441,11 +473,19 @@ fw_sync_page_set_controller (FwSyncPage       *self,
   g_return_if_fail (FW_IS_SYNC_CONTROLLER (controller));
 
   if (self->controller != NULL)
-    g_signal_handlers_disconnect_by_data (self->controller, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->controller, self);
+      g_signal_handlers_disconnect_by_data (fw_sync_controller_get_settings (self->controller), self);
+    }
   g_set_object (&self->controller, controller);
   g_set_object (&self->cache, cache);
 
   g_signal_connect_object (controller, "notify", G_CALLBACK (on_controller_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (fw_sync_controller_get_settings (controller), "changed::sync-interval",
+                           G_CALLBACK (show_interval), self, G_CONNECT_SWAPPED);
+  g_settings_bind (fw_sync_controller_get_settings (controller), "raw-history-days",
+                   self->history_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  show_interval (self);
   g_signal_connect_object (controller, "synced", G_CALLBACK (on_controller_changed_cb), self, G_CONNECT_SWAPPED);
   fw_sync_page_reload (self);
 }
@@ -569,6 +609,9 @@ fw_sync_page_class_init (FwSyncPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, last_sync_label);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, pending_label);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, FwSyncPage, history_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_interval_selected_cb);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, pending_group);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, conflicts_group);
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, rejected_group);
