@@ -634,6 +634,16 @@ test_resync (Fixture       *fixture,
   g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM resync_seen"), ==, 0);
   g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM units WHERE deleted = 1"), ==, 0);
 
+  /* A download under way whose notes were lost (a cache from a version
+   * that kept them in memory): it begins again rather than retire all. */
+  g_assert_true (fw_cache_set_sync_state (cache, "resync", "1", &error));
+  g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.changes, >=, 66);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM units WHERE deleted = 1"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM farms WHERE deleted = 1"), ==, 0);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT count (*) FROM sync_state WHERE key = 'resync'"), ==, 0);
+
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     g_object_unref (entries[i]);
   g_assert_cmpint (fw_test_server_stop (other), ==, 0);

@@ -56,3 +56,20 @@ fw_now (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
 }
+
+/**
+ * fw_toast_overlay_add_text:
+ * @text: a message to show as it is
+ *
+ * Shows @text in a toast. A toast's title is Pango markup in libadwaita
+ * 1.2; messages name files, units and servers, whose "&" or "<" must be
+ * shown, not read as markup.
+ */
+void
+fw_toast_overlay_add_text (AdwToastOverlay *overlay,
+                           const char      *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (overlay, adw_toast_new (escaped));
+}

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "fw-core.h"
 
@@ -17,5 +17,7 @@ void  fw_widget_set_status_class (GtkWidget  *widget,
 char *fw_format_local_time       (FwTime      time,
                                   GTimeZone  *timezone);
 FwTime fw_now                    (void);
+void  fw_toast_overlay_add_text  (AdwToastOverlay *overlay,
+                                  const char      *text);
 
 G_END_DECLS

@@ -121,7 +121,7 @@ report_error (FwSyncPage   *self,
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (error->message));
+    fw_toast_overlay_add_text (ADW_TOAST_OVERLAY (overlay), error->message);
 }
 
 /* What the page reads from the cache, on a worker thread: a choice the
@@ -147,6 +147,7 @@ typedef struct
   GPtrArray  *conflicts;
   GPtrArray  *rejected;
   GHashTable *unit_names;      /* uuid → name, to describe entries */
+  guint       n_rejected;
 } Job;
 
 static void
@@ -191,7 +192,8 @@ job_thread (GTask        *task,
     job->conflicts = fw_cache_list_conflicts (cache, &job->list_error);
   if (job->conflicts != NULL)
     job->rejected = fw_cache_list_outbox (cache, FW_OUTBOX_REJECTED, REJECTED_SHOWN, &job->list_error);
-  if (job->rejected != NULL)
+  if (job->rejected != NULL &&
+      fw_cache_count_outbox (cache, NULL, &job->n_rejected, NULL, &job->list_error))
     job->unit_names = fw_cache_get_unit_names (cache, &job->list_error);
 
   g_task_return_boolean (task, TRUE);
@@ -383,6 +385,17 @@ show_lists (FwSyncPage *self,
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), entry->error ?: _("No reason given"));
       g_object_set_data (G_OBJECT (discard), "fw-seq", GSIZE_TO_POINTER (entry->seq));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), discard);
+      add_row (self, self->rejected_group, row);
+    }
+  if (job->n_rejected > rejected->len)
+    {
+      GtkWidget *row = text_row_new ();
+      guint more = job->n_rejected - rejected->len;
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "And %u more refused change",
+                                                             "And %u more refused changes", more), more);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Discard some to see the rest"));
       add_row (self, self->rejected_group, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->rejected_group), rejected->len > 0);

@@ -80,7 +80,7 @@ static void
 show_toast (FwWindow   *self,
             const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  fw_toast_overlay_add_text (self->toast_overlay, message);
 }
 
 static void

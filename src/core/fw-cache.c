@@ -771,15 +771,13 @@ fw_cache_get_unit_names (FwCache  *self,
                          g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
   sqlite3_reset (stmt);
 
+  /* The message is read while the connection is still ours. */
+  if (rc != SQLITE_DONE)
+    set_error_from_db (self, error, rc, _("reading unit names"));
+
   g_rec_mutex_unlock (&self->lock);
 
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_db (self, error, rc, _("reading unit names"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&names);
+  return rc == SQLITE_DONE ? g_steal_pointer (&names) : NULL;
 }
 
 /**

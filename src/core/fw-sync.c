@@ -670,6 +670,38 @@ begin_resync_cb (FwCache  *cache,
          fw_cache_set_sync_state (cache, RESYNC_KEY, "1", error);
 }
 
+/* Notes are lost when a download has gone past its first page (the cursor
+ * is set) yet nothing is noted. */
+static gboolean
+resync_notes_lost (FwCache   *cache,
+                   gboolean  *lost,
+                   GError   **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  fw_cache_lock (cache);
+  stmt = fw_cache_prepare (cache,
+                           "SELECT EXISTS (SELECT 1 FROM sync_state WHERE key = '" CURSOR_KEY "') "
+                           "AND NOT EXISTS (SELECT 1 FROM resync_seen)",
+                           error);
+  if (stmt == NULL)
+    {
+      fw_cache_unlock (cache);
+      return FALSE;
+    }
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *lost = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    fw_cache_fail (cache, rc, _("reading the sync state"), error);
+  fw_cache_unlock (cache);
+
+  return rc == SQLITE_ROW;
+}
+
 /* What the cache holds from the server but the full download did not bring
  * is gone on the server: it becomes a tombstone, unless a local change to
  * it still waits to be pushed. */
@@ -921,6 +953,17 @@ pull (FwCache  *cache,
       return FALSE;
     }
 
+  /* Unless its notes are lost (a cache from a version that kept them in
+   * memory): then what it brought is unknown, and it begins again. */
+  if (resync != NULL)
+    {
+      gboolean lost = FALSE;
+
+      if (!resync_notes_lost (cache, &lost, error) ||
+          (lost && !fw_cache_run_in_transaction (cache, begin_resync_cb, NULL, error)))
+        return FALSE;
+    }
+
   while (more)
     {
       g_autoptr(GError) local_error = NULL;
@@ -1132,6 +1175,8 @@ readings_batch_init (ReadingsBatch  *batch,
                      FwCache        *cache,
                      GError        **error)
 {
+  g_autoptr(GError) local_error = NULL;
+
   batch->cache = cache;
   batch->pending = pending_array_new ();
   batch->rows = 0;
@@ -1139,9 +1184,15 @@ readings_batch_init (ReadingsBatch  *batch,
   batch->error = NULL;
   g_mutex_init (&batch->lock);
   g_cond_init (&batch->written);
-  batch->thread = g_thread_pool_new (write_readings, batch, 1, TRUE, error);
-  if (batch->thread == NULL)
+
+  /* An exclusive pool starts its thread now; one that could not start is
+   * still returned, with the error set. */
+  batch->thread = g_thread_pool_new (write_readings, batch, 1, TRUE, &local_error);
+  if (local_error != NULL)
     {
+      if (batch->thread != NULL)
+        g_thread_pool_free (batch->thread, TRUE, FALSE);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       g_clear_pointer (&batch->pending, g_array_unref);
       g_mutex_clear (&batch->lock);
       g_cond_clear (&batch->written);
