@@ -22,8 +22,6 @@
 #include "fw-enums.h"
 #include "fw-sync-controller.h"
 
-#define LAST_SUCCESS_KEY "last_success"
-#define LAST_ERROR_KEY "last_error"
 
 struct _FwSyncController
 {
@@ -45,6 +43,7 @@ struct _FwSyncController
   FwTime           last_success;
   guint            failures;
   guint            timer;
+  guint            counts_serial;
   gboolean         running;
   gboolean         again;
 };
@@ -115,15 +114,10 @@ set_state (FwSyncController *self,
   update_description (self);
 }
 
-/* Counts what waits; cheap, so done on the main thread. */
-void
-fw_sync_controller_refresh (FwSyncController *self)
+static void
+set_pending (FwSyncController *self,
+             guint             pending)
 {
-  guint pending = 0;
-
-  g_return_if_fail (FW_IS_SYNC_CONTROLLER (self));
-
-  fw_cache_count_outbox (self->cache, &pending, NULL, NULL, NULL);
   if (pending != self->pending)
     {
       self->pending = pending;
@@ -131,6 +125,76 @@ fw_sync_controller_refresh (FwSyncController *self)
     }
 
   update_description (self);
+}
+
+/* What the cache says of the sync, read on a worker thread. */
+typedef struct
+{
+  guint  serial;        /* answers to an older question are dropped */
+  guint  pending;
+  FwTime last_success;
+} Counts;
+
+static void
+count_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  FwSyncController *self = source_object;
+  Counts *counts = task_data;
+  GError *error = NULL;
+
+  if (!fw_cache_count_outbox (self->cache, &counts->pending, NULL, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  counts->last_success = fw_sync_get_last_success (self->cache);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_counted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FwSyncController *self = FW_SYNC_CONTROLLER (source);
+  Counts *counts = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) || counts->serial != self->counts_serial)
+    return;
+
+  /* The time of the last success is part of the description. */
+  if (counts->last_success > self->last_success)
+    {
+      self->last_success = counts->last_success;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
+    }
+  set_pending (self, counts->pending);
+}
+
+/**
+ * fw_sync_controller_refresh:
+ *
+ * Reads again, off the main thread, how many changes wait.
+ */
+void
+fw_sync_controller_refresh (FwSyncController *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Counts *counts;
+
+  g_return_if_fail (FW_IS_SYNC_CONTROLLER (self));
+
+  counts = g_new0 (Counts, 1);
+  counts->serial = ++self->counts_serial;
+
+  task = g_task_new (self, self->cancellable, on_counted_cb, NULL);
+  g_task_set_source_tag (task, fw_sync_controller_refresh);
+  g_task_set_task_data (task, counts, g_free);
+  g_task_run_in_thread (task, count_thread);
 }
 
 static gboolean
@@ -167,6 +231,7 @@ typedef struct
   char        *token;
   char        *ca_file;
   FwSyncReport report;
+  guint        pending;      /* counted after the sync, in its thread */
 } SyncJob;
 
 static void
@@ -188,7 +253,11 @@ sync_thread (GTask        *task,
   SyncJob *job = task_data;
   GError *error = NULL;
 
-  if (fw_sync_run (self->cache, &job->config, &job->report, cancellable, &error))
+  gboolean ok = fw_sync_run (self->cache, &job->config, &job->report, cancellable, &error);
+
+  fw_cache_count_outbox (self->cache, &job->pending, NULL, NULL, NULL);
+
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -202,30 +271,27 @@ on_synced_cb (GObject      *source,
   FwSyncController *self = FW_SYNC_CONTROLLER (source);
   SyncJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   self->running = FALSE;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *now = NULL;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
+  /* The count made after the sync is newer than any asked before. */
+  self->counts_serial++;
+  set_pending (self, job->pending);
+
+  if (ok)
+    {
       self->failures = 0;
       self->last_success = g_get_real_time () / G_USEC_PER_SEC;
-      now = g_strdup_printf ("%" G_GINT64_FORMAT, self->last_success);
-      fw_cache_set_sync_state (self->cache, LAST_SUCCESS_KEY, now, NULL);
-      fw_cache_set_sync_state (self->cache, LAST_ERROR_KEY, NULL, NULL);
       set_state (self, FW_SYNC_STATE_UP_TO_DATE, NULL);
-      fw_sync_controller_refresh (self);
       g_signal_emit (self, signals[SYNCED], 0);
       schedule (self, g_settings_get_uint (self->settings, "sync-interval"));
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
   else
     {
-      fw_cache_set_sync_state (self->cache, LAST_ERROR_KEY, error->message, NULL);
-      fw_sync_controller_refresh (self);
-
       if (g_error_matches (error, FW_SYNC_ERROR, FW_SYNC_ERROR_UNAUTHORIZED))
         /* Nothing is lost: the outbox waits for the next sign-in. */
         set_state (self, FW_SYNC_STATE_NEEDS_SIGN_IN, error->message);
@@ -441,8 +507,6 @@ fw_sync_controller_new (FwCache   *cache,
                         GSettings *settings)
 {
   FwSyncController *self;
-  g_autofree char *last = NULL;
-
   g_return_val_if_fail (FW_IS_CACHE (cache), NULL);
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
@@ -453,10 +517,6 @@ fw_sync_controller_new (FwCache   *cache,
                            G_CALLBACK (on_interval_changed_cb), self, G_CONNECT_SWAPPED);
   self->server_url = g_settings_get_string (settings, "server-url");
   self->username = g_settings_get_string (settings, "username");
-
-  last = fw_cache_get_sync_state (cache, LAST_SUCCESS_KEY, NULL);
-  if (last != NULL)
-    self->last_success = g_ascii_strtoll (last, NULL, 10);
 
   self->monitor = g_network_monitor_get_default ();
   g_signal_connect_object (self->monitor, "network-changed",

@@ -39,8 +39,6 @@ enum {
 #define STATE_SERVER "server_url"
 #define STATE_USERNAME "username"
 #define STATE_TOKEN "token"
-#define STATE_LAST_SUCCESS "last_success"
-#define STATE_LAST_ERROR "last_error"
 
 static char *cache_path;
 static char *server_url;
@@ -160,7 +158,6 @@ command_sync (FwCache *cache)
   g_autoptr(GError) error = NULL;
   g_autofree char *stored_server = fw_cache_get_sync_state (cache, STATE_SERVER, NULL);
   g_autofree char *token = fw_cache_get_sync_state (cache, STATE_TOKEN, NULL);
-  g_autofree char *now = NULL;
   FwSyncConfig config = { 0, };
   FwSyncReport report;
 
@@ -175,15 +172,10 @@ command_sync (FwCache *cache)
 
   if (!fw_sync_run (cache, &config, &report, NULL, &error))
     {
-      fw_cache_set_sync_state (cache, STATE_LAST_ERROR, error->message, NULL);
       if (report.retry_after > 0)
         g_printerr (_("The server asks to wait %u s before trying again\n"), report.retry_after);
       return fail (exit_for_sync_error (error), "%s", error->message);
     }
-
-  now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
-  fw_cache_set_sync_state (cache, STATE_LAST_SUCCESS, now, NULL);
-  fw_cache_set_sync_state (cache, STATE_LAST_ERROR, NULL, NULL);
 
   g_print ("pushed: %u\napplied: %u\nrejected: %u\nconflicts: %u\nchanges pulled: %u\nreadings pulled: %" G_GINT64_FORMAT "\n",
            report.pushed, report.applied, report.rejected, report.conflicts, report.changes, report.readings);
@@ -201,8 +193,8 @@ command_status (FwCache *cache)
   g_autofree char *username = fw_cache_get_sync_state (cache, STATE_USERNAME, NULL);
   g_autofree char *token = fw_cache_get_sync_state (cache, STATE_TOKEN, NULL);
   g_autofree char *cursor = fw_cache_get_sync_state (cache, "cursor", NULL);
-  g_autofree char *last_success = fw_cache_get_sync_state (cache, STATE_LAST_SUCCESS, NULL);
-  g_autofree char *last_error = fw_cache_get_sync_state (cache, STATE_LAST_ERROR, NULL);
+  FwTime last_success = fw_sync_get_last_success (cache);
+  g_autofree char *last_error = fw_sync_dup_last_error (cache);
   g_autofree char *last = NULL;
   g_autoptr(GPtrArray) refused = NULL;
   guint pending = 0, rejected = 0, conflicts = 0;
@@ -210,8 +202,8 @@ command_status (FwCache *cache)
   if (!fw_cache_count_outbox (cache, &pending, &rejected, &conflicts, &error))
     return fail (EXIT_CACHE, "%s", error->message);
 
-  if (last_success != NULL)
-    last = fw_wire_format_time (g_ascii_strtoll (last_success, NULL, 10));
+  if (last_success > 0)
+    last = fw_wire_format_time (last_success);
 
   g_print ("server: %s\n", server ?: "none");
   g_print ("user: %s%s\n", username ?: "none", username != NULL && token == NULL ? " (signed out)" : "");

@@ -35,6 +35,8 @@ G_DEFINE_QUARK (fw-sync-error-quark, fw_sync_error)
 #define DEFAULT_TIMEOUT 30
 #define CURSOR_KEY "cursor"
 #define RESYNC_KEY "resync"
+#define LAST_SUCCESS_KEY "last_success"
+#define LAST_ERROR_KEY "last_error"
 #define MAX_BACKOFF 900
 
 /**
@@ -1558,6 +1560,7 @@ fw_sync_run (FwCache             *cache,
              GCancellable        *cancellable,
              GError             **error)
 {
+  g_autoptr(GError) local_error = NULL;
   Client client = { 0, };
   gboolean ok;
 
@@ -1570,10 +1573,49 @@ fw_sync_run (FwCache             *cache,
   if (!client_init (&client, config, report, cancellable, error))
     return FALSE;
 
-  ok = push (cache, &client, error) &&
-       pull (cache, &client, error) &&
-       (config->raw_history_days == 0 || pull_readings (cache, &client, error));
+  ok = push (cache, &client, &local_error) &&
+       pull (cache, &client, &local_error) &&
+       (config->raw_history_days == 0 || pull_readings (cache, &client, &local_error));
 
   client_clear (&client);
+
+  /* The outcome is kept for every front end: "last synced", "last error". */
+  if (ok)
+    {
+      g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
+
+      fw_cache_set_sync_state (cache, LAST_SUCCESS_KEY, now, NULL);
+      fw_cache_set_sync_state (cache, LAST_ERROR_KEY, NULL, NULL);
+    }
+  else if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    fw_cache_set_sync_state (cache, LAST_ERROR_KEY, local_error->message, NULL);
+
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;
+}
+
+/**
+ * fw_sync_get_last_success:
+ *
+ * Returns: when fw_sync_run() last succeeded with this cache, or 0
+ */
+FwTime
+fw_sync_get_last_success (FwCache *cache)
+{
+  g_autofree char *value = fw_cache_get_sync_state (cache, LAST_SUCCESS_KEY, NULL);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+/**
+ * fw_sync_dup_last_error:
+ *
+ * Returns: (transfer full) (nullable): why the last fw_sync_run() with this
+ *   cache failed, or %NULL if it succeeded
+ */
+char *
+fw_sync_dup_last_error (FwCache *cache)
+{
+  return fw_cache_get_sync_state (cache, LAST_ERROR_KEY, NULL);
 }

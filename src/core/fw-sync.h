@@ -82,5 +82,7 @@ gboolean  fw_sync_run                (FwCache             *cache,
                                       FwSyncReport        *report,
                                       GCancellable        *cancellable,
                                       GError             **error);
+FwTime    fw_sync_get_last_success   (FwCache             *cache);
+char     *fw_sync_dup_last_error     (FwCache             *cache);
 
 G_END_DECLS
