@@ -78,3 +78,21 @@ fw_test_wait_for_last_ref (GObject *object)
       g_usleep (1000);
     }
 }
+
+/* Runs the main loop until @condition holds; fails the test, naming @what,
+ * after 30 seconds. */
+void
+fw_test_wait_until (FwTestCondition  condition,
+                    gpointer         data,
+                    const char      *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}

@@ -14,6 +14,12 @@ char  *fw_test_make_tmpdir   (void);
 void   fw_test_remove_tree   (const char *path);
 char  *fw_test_file_checksum (const char *path);
 void   fw_test_wait_for_last_ref (GObject *object);
+
+typedef gboolean (*FwTestCondition) (gpointer data);
+
+void   fw_test_wait_until    (FwTestCondition  condition,
+                              gpointer         data,
+                              const char      *what);
 void   fw_test_init          (int        *argc,
                               char     ***argv);
 

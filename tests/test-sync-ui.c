@@ -21,24 +21,6 @@
 #include "fw-test-util.h"
 #include "fw-window.h"
 
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
 static gboolean
 is_up_to_date (gpointer data)
 {
@@ -140,9 +122,9 @@ test_offline_then_online (void)
   fw_sync_controller_sign_in_async (controller, server->base_url, "worker",
                                     fw_test_server_password (server, "worker"),
                                     NULL, NULL, on_signed_in_cb, &signed_in);
-  wait_until (is_true, &signed_in, "signing in");
-  wait_until (is_up_to_date, controller, "the first sync");
-  wait_until (farm_shown, window, "the farm from the server");
+  fw_test_wait_until (is_true, &signed_in, "signing in");
+  fw_test_wait_until (is_up_to_date, controller, "the first sync");
+  fw_test_wait_until (farm_shown, window, "the farm from the server");
   g_assert_true (shows_label (GTK_WIDGET (window), "Up to date at "));
 
   /* The server goes away; a change is made; a sync fails. */
@@ -157,14 +139,14 @@ test_offline_then_online (void)
   g_assert_true (fw_cache_record_change (cache, entry, FALSE, &error));
   g_assert_no_error (error);
   fw_sync_controller_sync_now (controller);
-  wait_until (is_offline, controller, "sync to fail");
+  fw_test_wait_until (is_offline, controller, "sync to fail");
   g_assert_cmpuint (fw_sync_controller_get_pending (controller), ==, 1);
   g_assert_true (shows_label (GTK_WIDGET (window), "Offline, 1 change waiting"));
 
   /* The server is back: the change goes out, and the window says so. */
   fw_test_server_restart (server);
   fw_sync_controller_sync_now (controller);
-  wait_until (is_up_to_date, controller, "sync to succeed");
+  fw_test_wait_until (is_up_to_date, controller, "sync to succeed");
   g_assert_cmpuint (fw_sync_controller_get_pending (controller), ==, 0);
   g_assert_true (shows_label (GTK_WIDGET (window), "Up to date at "));
 
@@ -256,14 +238,14 @@ test_sign_in_dialog (void)
   gtk_editable_set_text (GTK_EDITABLE (find_row (dialog, "Password")), fw_test_server_password (server, "worker"));
   g_assert_true (gtk_widget_activate_action (dialog, "sign-in.submit", NULL));
   shown = (ShownLabel) { dialog, "Cannot read the certificate authority file" };
-  wait_until (dialog_shows, &shown, "the certificate error");
+  fw_test_wait_until (dialog_shows, &shown, "the certificate error");
   g_assert_nonnull (dialog);
 
   g_assert_true (gtk_widget_activate_action (dialog, "sign-in.clear-ca", NULL));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (ca_row)), ==, "System certificates only");
   g_assert_true (gtk_widget_activate_action (dialog, "sign-in.submit", NULL));
-  wait_until (is_null, &dialog, "the dialog to close");
-  wait_until (is_up_to_date, controller, "the first sync");
+  fw_test_wait_until (is_null, &dialog, "the dialog to close");
+  fw_test_wait_until (is_up_to_date, controller, "the first sync");
 
   kept = g_settings_get_string (settings, "custom-ca-file");
   g_assert_cmpstr (kept, ==, "");
@@ -313,7 +295,7 @@ wait_for_label (GtkWidget  *root,
 {
   LabelState state = { root, text, shown };
 
-  wait_until (label_is, &state, text);
+  fw_test_wait_until (label_is, &state, text);
 }
 
 static gboolean
@@ -371,7 +353,7 @@ test_sync_page (void)
 
   controller = fw_sync_controller_new (cache, settings);
   fw_sync_controller_refresh (controller);
-  wait_until (has_pending, controller, "the count of waiting changes");
+  fw_test_wait_until (has_pending, controller, "the count of waiting changes");
 
   window = gtk_window_new ();
   overlay = adw_toast_overlay_new ();

@@ -31,24 +31,6 @@ typedef struct
  * lifecycle is tested unregistered in /window/types-create-destroy. */
 static FwApplication *shared_app;
 
-typedef gboolean (*Condition) (Fixture *fixture);
-
-static void
-wait_until (Fixture   *fixture,
-            Condition  condition,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!condition (fixture))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -73,8 +55,10 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static gboolean
-window_gone (Fixture *fixture)
+window_gone (gpointer data)
 {
+  Fixture *fixture = data;
+
   return fixture->window == NULL;
 }
 
@@ -89,7 +73,7 @@ fixture_tear_down (Fixture       *fixture,
   g_object_unref (window);
 
   /* Queries in flight hold the window until they come back cancelled. */
-  wait_until (fixture, window_gone, "the window to be finalized");
+  fw_test_wait_until (window_gone, fixture, "the window to be finalized");
 
   fw_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
@@ -109,15 +93,19 @@ open_cache (Fixture  *fixture,
 }
 
 static gboolean
-farm_shown (Fixture *fixture)
+farm_shown (gpointer data)
 {
+  Fixture *fixture = data;
+
   return g_strcmp0 (fw_window_get_state (fixture->window), "farm") == 0 &&
          g_list_model_get_n_items (fw_window_get_units (fixture->window)) == fw_demo_get_n_units ();
 }
 
 static gboolean
-unit_page_ready (Fixture *fixture)
+unit_page_ready (gpointer data)
 {
+  Fixture *fixture = data;
+
   FwUnitPage *page = fw_window_get_unit_page (fixture->window);
 
   return fw_unit_page_get_unit (page) != NULL &&
@@ -174,8 +162,8 @@ test_window_shows_demo_farm (Fixture       *fixture,
   FwUnitPage *page = fw_window_get_unit_page (fixture->window);
 
   open_cache (fixture, FALSE);
-  wait_until (fixture, farm_shown, "the demo farm");
-  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
 
   /* The sidebar lists every unit, grouped under its site. */
   rows = find_mapped (GTK_WIDGET (fixture->window), FW_TYPE_UNIT_ROW);
@@ -195,7 +183,7 @@ test_window_shows_demo_farm (Fixture       *fixture,
     }
 
   g_assert_cmpstr (fw_unit_get_name (fw_unit_page_get_unit (page)), ==, "Raceway 2");
-  wait_until (fixture, unit_page_ready, "the raceway's sensors");
+  fw_test_wait_until (unit_page_ready, fixture, "the raceway's sensors");
   g_assert_cmpuint (g_list_model_get_n_items (fw_unit_page_get_sensors (page)), ==, 3);
 
   while (g_main_context_iteration (NULL, FALSE));
@@ -216,7 +204,7 @@ test_window_keyboard_steps_units (Fixture       *fixture,
   g_autoptr(FwUnit) second = NULL;
 
   open_cache (fixture, FALSE);
-  wait_until (fixture, farm_shown, "the demo farm");
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
 
   units = fw_window_get_units (fixture->window);
   first = g_list_model_get_item (units, 0);
@@ -265,7 +253,7 @@ test_window_about_and_shortcuts (Fixture       *fixture,
   GtkWindow *shortcuts;
 
   open_cache (fixture, FALSE);
-  wait_until (fixture, farm_shown, "the demo farm");
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
   while (g_main_context_iteration (NULL, FALSE));
@@ -284,8 +272,10 @@ test_window_about_and_shortcuts (Fixture       *fixture,
 }
 
 static gboolean
-welcome_shown (Fixture *fixture)
+welcome_shown (gpointer data)
 {
+  Fixture *fixture = data;
+
   return g_strcmp0 (fw_window_get_state (fixture->window), "welcome") == 0;
 }
 
@@ -294,18 +284,20 @@ test_window_welcome_then_demo (Fixture       *fixture,
                                gconstpointer  data)
 {
   open_cache (fixture, FALSE);
-  wait_until (fixture, welcome_shown, "the welcome page");
+  fw_test_wait_until (welcome_shown, fixture, "the welcome page");
   g_assert_true (has_label (GTK_WIDGET (fixture->window), "Welcome to Fish Watch"));
 
   /* The welcome page's button writes the demo farm, then shows it. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-demo", NULL));
-  wait_until (fixture, farm_shown, "the demo farm to be written");
-  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+  fw_test_wait_until (farm_shown, fixture, "the demo farm to be written");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
 }
 
 static gboolean
-error_shown (Fixture *fixture)
+error_shown (gpointer data)
 {
+  Fixture *fixture = data;
+
   return g_strcmp0 (fw_window_get_state (fixture->window), "error") == 0;
 }
 
@@ -325,7 +317,7 @@ test_window_error_names_file (Fixture       *fixture,
 
   fw_window_show_error (fixture->window, error);
   gtk_window_present (GTK_WINDOW (fixture->window));
-  wait_until (fixture, error_shown, "the error page");
+  fw_test_wait_until (error_shown, fixture, "the error page");
 
   pages = find_mapped (GTK_WIDGET (fixture->window), ADW_TYPE_STATUS_PAGE);
   for (guint i = 0; i < pages->len; i++)
@@ -339,8 +331,10 @@ test_window_error_names_file (Fixture       *fixture,
 }
 
 static gboolean
-folded (Fixture *fixture)
+folded (gpointer data)
 {
+  Fixture *fixture = data;
+
   gboolean is_folded = FALSE;
 
   g_object_get (fw_window_get_unit_page (fixture->window), "folded", &is_folded, NULL);
@@ -348,14 +342,18 @@ folded (Fixture *fixture)
 }
 
 static gboolean
-unit_page_mapped (Fixture *fixture)
+unit_page_mapped (gpointer data)
 {
+  Fixture *fixture = data;
+
   return gtk_widget_get_mapped (GTK_WIDGET (fw_window_get_unit_page (fixture->window)));
 }
 
 static gboolean
-unit_page_unmapped (Fixture *fixture)
+unit_page_unmapped (gpointer data)
 {
+  Fixture *fixture = data;
+
   return !unit_page_mapped (fixture);
 }
 
@@ -365,12 +363,12 @@ test_window_narrow (Fixture       *fixture,
 {
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 640);
   open_cache (fixture, FALSE);
-  wait_until (fixture, farm_shown, "the demo farm");
-  wait_until (fixture, folded, "the window to fold");
-  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+  fw_test_wait_until (folded, fixture, "the window to fold");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
 
   /* Folded, the unit list comes first; the unit page has a back button. */
-  wait_until (fixture, unit_page_unmapped, "the unit list alone");
+  fw_test_wait_until (unit_page_unmapped, fixture, "the unit list alone");
   g_assert_true (has_label (GTK_WIDGET (fixture->window), "Pond 4"));
 
   /* Activating the selected row opens its page; Back returns to the list. */
@@ -384,10 +382,10 @@ test_window_narrow (Fixture       *fixture,
           gtk_widget_activate (g_ptr_array_index (rows, i));
       }
   }
-  wait_until (fixture, unit_page_mapped, "the unit page to slide in");
+  fw_test_wait_until (unit_page_mapped, fixture, "the unit page to slide in");
 
   gtk_widget_activate_action (GTK_WIDGET (fw_window_get_unit_page (fixture->window)), "unit-page.go-back", NULL);
-  wait_until (fixture, unit_page_unmapped, "the unit list to come back");
+  fw_test_wait_until (unit_page_unmapped, fixture, "the unit list to come back");
 }
 
 /* Renders @widget as it is on screen and saves it beside the test log. */
@@ -433,8 +431,8 @@ test_window_renders_unit_page (Fixture       *fixture,
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
   open_cache (fixture, FALSE);
-  wait_until (fixture, farm_shown, "the demo farm");
-  wait_until (fixture, unit_page_ready, "the first unit's sensors");
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
   while (g_main_context_iteration (NULL, FALSE));
 
   texture = render (GTK_WIDGET (page), "unit-page.png");
