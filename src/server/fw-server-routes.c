@@ -550,8 +550,7 @@ handle_list_users (FwRequest *request)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) users = fw_store_list_users (request->store, &error);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) items = NULL;
 
   if (users == NULL)
     {
@@ -559,15 +558,10 @@ handle_list_users (FwRequest *request)
       return;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
+  items = g_ptr_array_new_full (users->len, (GDestroyNotify) json_node_unref);
   for (guint i = 0; i < users->len; i++)
-    json_builder_add_value (builder, fw_user_to_json (g_ptr_array_index (users, i)));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = node_from_builder (builder);
-  fw_request_respond (request, SOUP_STATUS_OK, root);
+    g_ptr_array_add (items, fw_user_to_json (g_ptr_array_index (users, i)));
+  respond_list (request, items);
 }
 
 /* POST /api/v1/users */
