@@ -407,8 +407,8 @@ assert_bucket (GArray *buckets,
   g_assert_cmpint (bucket->count, ==, count);
 }
 
-/* Six hours of readings every ten minutes; the first three are folded into
- * hourly rollups, and the hourly view reads the same before and after. */
+/* Six hours of readings every ten minutes; the first three are folded
+ * away, and the hourly view reads the same before and after. */
 static void
 test_cache_roll_up (Fixture       *fixture,
                     gconstpointer  data)
@@ -423,13 +423,17 @@ test_cache_roll_up (Fixture       *fixture,
   g_autoptr(GArray) after = NULL;
   g_autoptr(GArray) raw = NULL;
   g_autoptr(GError) error = NULL;
+  FwTime folded_before = 0;
   gint64 rolled = -1;
 
   for (guint i = 0; i < G_N_ELEMENTS (readings); i++)
     readings[i] = (FwReading) { start + i * 600, i % 6 };
   insert (cache, sensor, readings, G_N_ELEMENTS (readings));
 
-  before = fw_cache_get_hourly_readings (cache, id, 0, G_MAXINT64, &error);
+  g_assert_true (fw_cache_get_folded_before (cache, &folded_before, &error));
+  g_assert_cmpint (folded_before, ==, G_MININT64);
+
+  before = fw_cache_get_buckets (cache, id, 0, G_MAXINT64, FW_SPAN_HOUR, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (before->len, ==, 6);
   assert_bucket (before, 0, start, 0, 5, 15, 6);
@@ -439,38 +443,193 @@ test_cache_roll_up (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (rolled, ==, 18);
   g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 18);
+  g_assert_true (fw_cache_get_folded_before (cache, &folded_before, &error));
+  g_assert_cmpint (folded_before, ==, start + 3 * 3600);
   raw = fw_cache_get_readings (cache, id, 0, G_MAXINT64, &error);
   g_assert_cmpint (g_array_index (raw, FwReading, 0).time, ==, start + 3 * 3600);
 
-  after = fw_cache_get_hourly_readings (cache, id, 0, G_MAXINT64, &error);
+  after = fw_cache_get_buckets (cache, id, 0, G_MAXINT64, FW_SPAN_HOUR, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (after->len, ==, before->len);
   for (guint i = 0; i < after->len; i++)
     assert_bucket (after, i, start + i * 3600, 0, 5, 15, 6);
 
-  /* Rolling up again finds nothing more to fold. */
+  /* The raw view of folded hours is their hourly figures. */
+  g_clear_pointer (&after, g_array_unref);
+  after = fw_cache_get_buckets (cache, id, 0, G_MAXINT64, FW_SPAN_RAW, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, 3 + 18);
+  assert_bucket (after, 2, start + 2 * 3600, 0, 5, 15, 6);
+  assert_bucket (after, 3, start + 3 * 3600, 0, 0, 0, 1);
+
+  /* Folding again, or further back, finds nothing more to let go. */
   g_assert_true (fw_cache_roll_up_readings (cache, start + 3 * 3600, &rolled, &error));
   g_assert_cmpint (rolled, ==, 0);
-  g_clear_pointer (&after, g_array_unref);
-  after = fw_cache_get_hourly_readings (cache, id, start, start + 3600, &error);
-  assert_bucket (after, 0, start, 0, 5, 15, 6);
+  g_assert_true (fw_cache_roll_up_readings (cache, start, &rolled, &error));
+  g_assert_cmpint (rolled, ==, 0);
+  g_assert_true (fw_cache_get_folded_before (cache, &folded_before, &error));
+  g_assert_cmpint (folded_before, ==, start + 3 * 3600);
 
-  /* A reading arriving late for a folded hour is counted with it, in the
-   * view at once and in the rollup on the next fold. */
+  /* A reading arriving late for a folded hour is counted with it at once,
+   * in every span, and never kept raw. */
   insert (cache, sensor, &late, 1);
   g_clear_pointer (&after, g_array_unref);
-  after = fw_cache_get_hourly_readings (cache, id, start, start + 3600, &error);
+  after = fw_cache_get_buckets (cache, id, start, start + 3600, FW_SPAN_HOUR, &error);
   g_assert_cmpuint (after->len, ==, 1);
   assert_bucket (after, 0, start, 0, 100, 115, 7);
-  g_assert_true (fw_cache_roll_up_readings (cache, start + 3600, &rolled, &error));
-  g_assert_cmpint (rolled, ==, 1);
   g_clear_pointer (&after, g_array_unref);
-  after = fw_cache_get_hourly_readings (cache, id, start, start + 3600, &error);
-  g_assert_no_error (error);
-  assert_bucket (after, 0, start, 0, 100, 115, 7);
+  after = fw_cache_get_buckets (cache, id, 0, G_MAXINT64, FW_SPAN_DAY, &error);
+  g_assert_cmpuint (after->len, ==, 1);
+  assert_bucket (after, 0, 0, 0, 100, 190, 37);
   g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 18);
 
   g_assert_finalize_object (cache);
+}
+
+typedef struct
+{
+  double  min;
+  double  max;
+  double  sum;
+  gint64  count;
+} Expected;
+
+/* Sums up @truth (time → value) into spans of @span, the slow way. */
+static GHashTable *
+expected_spans (GHashTable *truth,
+                FwTime      span)
+{
+  GHashTable *spans = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, truth);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      FwTime t = *(gint64 *) key;
+      double v = *(double *) value;
+      FwTime start = t - t % span;
+      Expected *e = g_hash_table_lookup (spans, &start);
+
+      if (e == NULL)
+        {
+          e = g_new0 (Expected, 1);
+          *e = (Expected) { v, v, 0, 0 };
+          g_hash_table_insert (spans, g_memdup2 (&start, sizeof start), e);
+        }
+      e->min = MIN (e->min, v);
+      e->max = MAX (e->max, v);
+      e->sum += v;
+      e->count++;
+    }
+
+  return spans;
+}
+
+static void
+assert_summaries (FwCache    *cache,
+                  gint64      id,
+                  GHashTable *truth)
+{
+  static const FwSpan spans[] = { FW_SPAN_HOUR, FW_SPAN_DAY };
+
+  for (guint s = 0; s < G_N_ELEMENTS (spans); s++)
+    {
+      g_autoptr(GHashTable) expected = expected_spans (truth, spans[s]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) buckets = fw_cache_get_buckets (cache, id, 0, G_MAXINT64, spans[s], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (buckets->len, ==, g_hash_table_size (expected));
+      for (guint i = 0; i < buckets->len; i++)
+        {
+          FwBucket *b = &g_array_index (buckets, FwBucket, i);
+          Expected *e = g_hash_table_lookup (expected, &b->time);
+
+          g_assert_nonnull (e);
+          if (i > 0)
+            g_assert_cmpint (b->time, >, g_array_index (buckets, FwBucket, i - 1).time);
+          g_assert_cmpfloat (b->min, ==, e->min);
+          g_assert_cmpfloat (b->max, ==, e->max);
+          g_assert_cmpfloat_with_epsilon (b->sum, e->sum, 1e-6);
+          g_assert_cmpint (b->count, ==, e->count);
+        }
+    }
+}
+
+/* Random batches, in random order, with late readings, readings sent
+ * again with new values and a fold half-way: the summaries at every span
+ * always equal the same figures computed directly from what was sent. */
+static void
+test_cache_summaries (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  FwCache *cache = open_cache (fixture->path);
+  g_autoptr(FwSensor) sensor = add_sensor (cache, "Pond 3", FW_PARAMETER_DISSOLVED_OXYGEN);
+  gint64 id = fw_record_get_id (FW_RECORD (sensor));
+  g_autoptr(GHashTable) truth = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261127);
+  const FwTime start = 1767225600;          /* 2026-01-01 00:00 UTC */
+  const FwTime days = 4;
+
+  for (guint round = 0; round < 60; round++)
+    {
+      FwReading batch[200];
+      guint n = g_rand_int_range (rand, 1, G_N_ELEMENTS (batch));
+      FwTime base = start + g_rand_int_range (rand, 0, days * 86400 - 7200);
+      FwTime folded_before = G_MININT64;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (fw_cache_get_folded_before (cache, &folded_before, &error));
+
+      for (guint i = 0; i < n; i++)
+        {
+          /* A run of minutes, shuffled now and then; a few far back. */
+          FwTime t = base + 60 * g_rand_int_range (rand, 0, 120) + g_rand_int_range (rand, 0, 2) * 30;
+          double v = g_rand_double_range (rand, 0, 20);
+          gint64 *key;
+
+          if (g_rand_int_range (rand, 0, 20) == 0)
+            t = start + 60 * g_rand_int_range (rand, 0, days * 1440);
+
+          /* The cache cannot tell a folded reading sent twice from two
+           * readings; the sync never sends one twice. */
+          if (t < folded_before && g_hash_table_contains (truth, &t))
+            t = folded_before + 60 * g_rand_int_range (rand, 0, 60);
+
+          /* A time sent twice keeps its last value. */
+          batch[i] = (FwReading) { t, v };
+          key = g_memdup2 (&t, sizeof t);
+          g_hash_table_insert (truth, key, g_memdup2 (&v, sizeof v));
+        }
+
+      insert (cache, sensor, batch, n);
+
+      if (round == 30)
+        g_assert_true (fw_cache_roll_up_readings (cache, start + 2 * 86400 + 1800, NULL, &error));
+      g_assert_no_error (error);
+
+      if (round % 10 == 9)
+        assert_summaries (cache, id, truth);
+    }
+
+  g_assert_finalize_object (cache);
+}
+
+static void
+test_cache_span_for_range (void)
+{
+  const FwTime year = 365 * 86400;
+
+  /* About two points per pixel, never fewer than one. */
+  g_assert_cmpint (fw_span_for_range (0, year, 1000), ==, FW_SPAN_HOUR);
+  g_assert_cmpint (fw_span_for_range (0, 5 * year, 800), ==, FW_SPAN_DAY);
+  g_assert_cmpint (fw_span_for_range (0, 90 * 86400, 1000), ==, FW_SPAN_HOUR);
+  g_assert_cmpint (fw_span_for_range (0, 30 * 86400, 1000), ==, FW_SPAN_RAW);
+  g_assert_cmpint (fw_span_for_range (0, 7 * 86400, 1000), ==, FW_SPAN_RAW);
+  g_assert_cmpint (fw_span_for_range (0, 86400, 1000), ==, FW_SPAN_RAW);
+  g_assert_cmpint (fw_span_for_range (0, 86400, 0), ==, FW_SPAN_HOUR);
+  g_assert_cmpint (fw_span_for_range (0, 0, 1000), ==, FW_SPAN_RAW);
 }
 
 static void
@@ -763,6 +922,8 @@ main (int   argc,
   ADD ("refuse-foreign-database", test_cache_refuse_foreign);
   ADD ("range-edges", test_cache_range_edges);
   ADD ("roll-up", test_cache_roll_up);
+  ADD ("summaries-match-raw", test_cache_summaries);
+  g_test_add_func ("/cache/span-for-range", test_cache_span_for_range);
   ADD ("rejects-nan", test_cache_rejects_nan);
   ADD ("disk-full", test_cache_disk_full);
   ADD ("transaction-rollback", test_cache_transaction_rollback);

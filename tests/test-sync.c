@@ -444,13 +444,13 @@ test_readings_full_disk (Fixture       *fixture,
   config.raw_history_days = 1;
   g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_rows (fixture, "readings.sqlite", "SELECT sum (count) FROM reading_rollups"), >, 0);
+  g_assert_cmpint (count_rows (fixture, "readings.sqlite", "SELECT count (*) FROM readings"), <, 2 * per_sensor);
   config.raw_history_days = 30;
   g_assert_true (fw_sync_run (cache, &config, &report, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (report.readings, ==, 0);
   g_assert_cmpint (count_rows (fixture, "readings.sqlite",
-                               "SELECT (SELECT sum (count) FROM reading_rollups) + (SELECT count (*) FROM readings)"),
+                               "SELECT sum (count) FROM reading_summaries WHERE span = 86400"),
                    ==, 2 * per_sensor);
 }
 
@@ -618,7 +618,7 @@ test_resync (Fixture       *fixture,
   old_sql = g_strdup_printf ("SELECT count (*) FROM readings WHERE t < %" G_GINT64_FORMAT,
                              old_reading.time + 9 * 86400);
   g_assert_cmpint (count_rows (fixture, "resync.sqlite", old_sql), ==, 0);
-  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT sum (count) FROM reading_rollups"), ==, 1);
+  g_assert_cmpint (count_rows (fixture, "resync.sqlite", "SELECT sum (count) FROM reading_summaries WHERE span = 3600"), ==, 1);
   config.raw_history_days = 0;
 
   /* A full download cut short right after the refusal (its flag saved,

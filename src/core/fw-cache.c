@@ -547,40 +547,311 @@ typedef struct
   gsize            n_readings;
 } InsertReadings;
 
+/* The start of the span of @span seconds that holds @t. */
+static inline FwTime
+span_start (FwTime t,
+            FwTime span)
+{
+  FwTime into = t % span;
+
+  return t - (into < 0 ? into + span : into);
+}
+
+/* Raw readings before this time were folded away (fw_cache_roll_up_readings());
+ * only their summaries remain. */
+static gboolean
+get_folded_before (FwCache  *self,
+                   FwTime   *folded_before,
+                   GError  **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = prepare (self,
+                  "SELECT CAST (value AS INTEGER) FROM sync_state "
+                  "WHERE key = 'readings-folded-before'",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  *folded_before = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : G_MININT64;
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_error_from_db (self, error, rc, _("reading sensor history"));
+  return TRUE;
+}
+
+static int
+compare_times (gconstpointer a,
+               gconstpointer b)
+{
+  FwTime ta = *(const FwTime *) a;
+  FwTime tb = *(const FwTime *) b;
+
+  return (ta > tb) - (ta < tb);
+}
+
+/* The distinct starts of the spans of @span seconds that hold @times,
+ * oldest first. @times is mostly in order already: a sensor's batch. */
+static GArray *
+span_starts (const FwTime *times,
+             guint         n_times,
+             FwTime        span)
+{
+  GArray *starts = g_array_sized_new (FALSE, FALSE, sizeof (FwTime), 16);
+  gboolean in_order = TRUE;
+  guint kept = 0;
+
+  for (guint i = 0; i < n_times; i++)
+    {
+      FwTime start = span_start (times[i], span);
+
+      if (starts->len > 0)
+        {
+          FwTime last = g_array_index (starts, FwTime, starts->len - 1);
+
+          if (start == last)
+            continue;
+          in_order = in_order && start > last;
+        }
+      g_array_append_val (starts, start);
+    }
+
+  if (in_order)
+    return starts;
+
+  g_array_sort (starts, compare_times);
+  for (guint i = 0; i < starts->len; i++)
+    if (kept == 0 || g_array_index (starts, FwTime, i) != g_array_index (starts, FwTime, kept - 1))
+      g_array_index (starts, FwTime, kept++) = g_array_index (starts, FwTime, i);
+  g_array_set_size (starts, kept);
+
+  return starts;
+}
+
+/* Sums up each span of @span seconds that starts at one of @starts afresh
+ * from the level below it: raw rows for an hour, hours for a day. Recomputing, rather than adding, keeps the
+ * figures exact when a reading replaces an earlier copy of itself. */
+static gboolean
+summarise_spans (FwCache  *self,
+                 gint64    sensor_id,
+                 FwSpan    span,
+                 GArray   *starts,
+                 GError  **error)
+{
+  sqlite3_stmt *stmt;
+
+  /* An hour from its raw rows, unless it is folded: then it has none, and
+   * its own figures are already whole. */
+  if (span == FW_SPAN_HOUR)
+    stmt = prepare (self,
+                    "INSERT OR REPLACE INTO reading_summaries "
+                    "(sensor_id, span, start, lowest, highest, total, count) "
+                    "SELECT ?1, 3600, ?2, min (value), max (value), sum (value), count (*) "
+                    "FROM readings WHERE sensor_id = ?1 AND t >= ?2 AND t < ?2 + 3600 "
+                    "HAVING count (*) > 0",
+                    error);
+  else
+    stmt = prepare (self,
+                    "INSERT OR REPLACE INTO reading_summaries "
+                    "(sensor_id, span, start, lowest, highest, total, count) "
+                    "SELECT ?1, 86400, ?2, min (lowest), max (highest), sum (total), sum (count) "
+                    "FROM reading_summaries "
+                    "WHERE sensor_id = ?1 AND span = 3600 AND start >= ?2 AND start < ?2 + 86400 "
+                    "HAVING count (*) > 0",
+                    error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, sensor_id);
+
+  for (guint i = 0; i < starts->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 2, g_array_index (starts, FwTime, i));
+      if (!fw_cache_step (self, stmt, _("summing up readings"), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Adds the figures of @bucket, which starts a span of @span seconds, to
+ * what that span holds already. */
+static gboolean
+add_to_summary (FwCache         *self,
+                gint64           sensor_id,
+                FwSpan           span,
+                const FwBucket  *bucket,
+                GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self,
+                  "INSERT INTO reading_summaries (sensor_id, span, start, lowest, highest, total, count) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                  "ON CONFLICT (sensor_id, span, start) DO UPDATE SET "
+                  "lowest = min (lowest, excluded.lowest), highest = max (highest, excluded.highest), "
+                  "total = total + excluded.total, count = count + excluded.count",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, sensor_id);
+  sqlite3_bind_int64 (stmt, 2, span);
+  sqlite3_bind_int64 (stmt, 3, bucket->time);
+  sqlite3_bind_double (stmt, 4, bucket->min);
+  sqlite3_bind_double (stmt, 5, bucket->max);
+  sqlite3_bind_double (stmt, 6, bucket->sum);
+  sqlite3_bind_int64 (stmt, 7, bucket->count);
+
+  return fw_cache_step (self, stmt, _("summing up readings"), error);
+}
+
+/* The figures of readings appended in time order, span by span: each
+ * span's bucket is written once it is complete, or at the end. */
+typedef struct
+{
+  FwSpan   span;
+  FwBucket bucket;
+} Accumulator;
+
+static gboolean
+accumulate (FwCache      *self,
+            gint64        sensor_id,
+            Accumulator  *acc,
+            FwTime        t,
+            double        value,
+            GError      **error)
+{
+  FwTime start = span_start (t, acc->span);
+
+  if (acc->bucket.count > 0 && acc->bucket.time != start)
+    {
+      if (!add_to_summary (self, sensor_id, acc->span, &acc->bucket, error))
+        return FALSE;
+      acc->bucket.count = 0;
+    }
+
+  if (acc->bucket.count == 0)
+    acc->bucket = (FwBucket) { start, value, value, 0, 0 };
+
+  acc->bucket.min = MIN (acc->bucket.min, value);
+  acc->bucket.max = MAX (acc->bucket.max, value);
+  acc->bucket.sum += value;
+  acc->bucket.count++;
+
+  return TRUE;
+}
+
+/* Inserting keeps the summaries exact in two ways. Readings newer than
+ * every raw reading of the sensor (the sync's usual batch) are summed in
+ * memory and added to their spans: a few writes per hundred readings.
+ * Anything else (a late reading, a reading sent again with a new value)
+ * has its spans summed up afresh from the raw rows once all is written. */
 static gboolean
 insert_readings_cb (FwCache  *self,
                     gpointer  user_data,
                     GError  **error)
 {
   InsertReadings *insert = user_data;
+  g_autofree FwTime *late = g_new (FwTime, MAX (insert->n_readings, 1));
+  g_autofree FwTime *changed = g_new (FwTime, MAX (insert->n_readings, 1));
+  Accumulator appended[] = {
+    { FW_SPAN_HOUR, { 0 } },
+    { FW_SPAN_DAY, { 0 } },
+  };
+  g_autoptr(GArray) late_hours = NULL;
+  g_autoptr(GArray) hours = NULL;
+  g_autoptr(GArray) days = NULL;
+  sqlite3_stmt *raw;
   sqlite3_stmt *stmt;
+  FwTime folded_before;
+  FwTime newest;
+  guint n_late = 0;
+  guint n_changed = 0;
+  int rc;
+
+  if (!get_folded_before (self, &folded_before, error))
+    return FALSE;
+
+  stmt = prepare (self, "SELECT max (t) FROM readings WHERE sensor_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, insert->sensor_id);
+  rc = sqlite3_step (stmt);
+  newest = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL
+           ? sqlite3_column_int64 (stmt, 0) : G_MININT64;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return set_error_from_db (self, error, rc, _("saving readings"));
 
   /* A reading delivered twice is the same reading: the later copy wins,
    * so a re-sent batch changes nothing. */
-  stmt = prepare (self,
-                  "INSERT INTO readings (sensor_id, t, value) VALUES (?1, ?2, ?3) "
-                  "ON CONFLICT (sensor_id, t) DO UPDATE SET value = excluded.value",
-                  error);
-  if (stmt == NULL)
+  raw = prepare (self,
+                 "INSERT INTO readings (sensor_id, t, value) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT (sensor_id, t) DO UPDATE SET value = excluded.value",
+                 error);
+  if (raw == NULL)
     return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, insert->sensor_id);
 
   for (gsize i = 0; i < insert->n_readings; i++)
     {
-      int rc;
+      const FwReading *reading = &insert->readings[i];
 
-      sqlite3_bind_int64 (stmt, 2, insert->readings[i].time);
-      sqlite3_bind_double (stmt, 3, insert->readings[i].value);
+      /* A late reading for folded history has no raw rows left to join:
+       * it is added to the figures of its hour. The sync never pulls
+       * folded hours again, so it arrives once. */
+      if (reading->time < folded_before)
+        {
+          FwBucket one = { span_start (reading->time, FW_SPAN_HOUR),
+                           reading->value, reading->value, reading->value, 1 };
 
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
+          if (!add_to_summary (self, insert->sensor_id, FW_SPAN_HOUR, &one, error))
+            return FALSE;
+          changed[n_changed++] = reading->time;
+          continue;
+        }
 
+      sqlite3_bind_int64 (raw, 1, insert->sensor_id);
+      sqlite3_bind_int64 (raw, 2, reading->time);
+      sqlite3_bind_double (raw, 3, reading->value);
+      rc = sqlite3_step (raw);
+      sqlite3_reset (raw);
       if (rc != SQLITE_DONE)
         return set_error_from_db (self, error, rc, _("saving readings"));
+
+      if (reading->time > newest)
+        {
+          newest = reading->time;
+          for (guint s = 0; s < G_N_ELEMENTS (appended); s++)
+            if (!accumulate (self, insert->sensor_id, &appended[s],
+                             reading->time, reading->value, error))
+              return FALSE;
+        }
+      else
+        {
+          late[n_late++] = reading->time;
+          changed[n_changed++] = reading->time;
+        }
     }
 
-  return TRUE;
+  for (guint s = 0; s < G_N_ELEMENTS (appended); s++)
+    if (appended[s].bucket.count > 0 &&
+        !add_to_summary (self, insert->sensor_id, appended[s].span, &appended[s].bucket, error))
+      return FALSE;
+
+  if (n_changed == 0)
+    return TRUE;
+
+  /* Summed up afresh after the additions above, so the later figures win. */
+  late_hours = span_starts (late, n_late, FW_SPAN_HOUR);
+  hours = span_starts (changed, n_changed, FW_SPAN_HOUR);
+  days = span_starts ((FwTime *) (gpointer) hours->data, hours->len, FW_SPAN_DAY);
+
+  return summarise_spans (self, insert->sensor_id, FW_SPAN_HOUR, late_hours, error) &&
+         summarise_spans (self, insert->sensor_id, FW_SPAN_DAY, days, error);
 }
 
 /**
@@ -588,8 +859,9 @@ insert_readings_cb (FwCache  *self,
  * @readings: (array length=n_readings): the readings, in any order
  *
  * Adds readings of one sensor in one transaction: all of them, or, on any
- * error, none. A value that is not a finite number is refused before
- * anything is written.
+ * error, none, with the sensor's hourly and daily summaries
+ * brought up to date in the same transaction. A value that is not a
+ * finite number is refused before anything is written.
  */
 gboolean
 fw_cache_insert_readings (FwCache          *self,
@@ -1094,8 +1366,9 @@ failed:
   return NULL;
 }
 
-/* Runs a history query bound to (@sensor_id, @from, @to) and reads its rows
- * into @rows with @read; takes @rows. An empty or reversed range is an
+/* Runs a history query bound to (@sensor_id, @from, @to) and, when it has
+ * a fourth parameter, @extra, and reads its rows into @rows with @read;
+ * takes @rows. An empty or reversed range is an
  * empty answer. */
 static GArray *
 query_history (FwCache     *self,
@@ -1103,6 +1376,7 @@ query_history (FwCache     *self,
                gint64       sensor_id,
                FwTime       from,
                FwTime       to,
+               gint64       extra,
                GArray      *rows,
                int        (*read) (sqlite3_stmt *stmt, GArray *rows),
                GError     **error)
@@ -1126,6 +1400,8 @@ query_history (FwCache     *self,
   sqlite3_bind_int64 (stmt, 1, sensor_id);
   sqlite3_bind_int64 (stmt, 2, from);
   sqlite3_bind_int64 (stmt, 3, to);
+  if (sqlite3_bind_parameter_count (stmt) >= 4)
+    sqlite3_bind_int64 (stmt, 4, extra);
   rc = read (stmt, result);
 
   g_rec_mutex_unlock (&self->lock);
@@ -1160,7 +1436,7 @@ fw_cache_get_readings (FwCache  *self,
   return query_history (self,
                         "SELECT t, value FROM readings "
                         "WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 ORDER BY t",
-                        sensor_id, from, to,
+                        sensor_id, from, to, 0,
                         g_array_new (FALSE, FALSE, sizeof (FwReading)), fw_database_read_readings,
                         error);
 }
@@ -1262,7 +1538,13 @@ roll_up_cb (FwCache  *self,
   RollUp *roll_up = user_data;
   g_autoptr(GArray) sensors = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
+  FwTime folded_before;
   int rc;
+
+  if (!get_folded_before (self, &folded_before, error))
+    return FALSE;
+  if (roll_up->before <= folded_before)
+    return TRUE;
 
   stmt = prepare (self, "SELECT id FROM sensors", error);
   if (stmt == NULL)
@@ -1277,25 +1559,10 @@ roll_up_cb (FwCache  *self,
   if (rc != SQLITE_DONE)
     return set_error_from_db (self, error, rc, _("folding old readings into hourly figures"));
 
+  /* The summaries already hold every reading: folding only lets go of
+   * the raw rows. */
   for (guint i = 0; i < sensors->len; i++)
     {
-      /* An hour folded in two goes (a late reading) still adds up: the
-       * second part merges into the first. */
-      stmt = prepare (self,
-                      "INSERT INTO reading_rollups (sensor_id, hour, lowest, highest, total, count) "
-                      "SELECT sensor_id, t - t % 3600, min (value), max (value), sum (value), count (*) "
-                      "FROM readings WHERE sensor_id = ?1 AND t < ?2 GROUP BY 2 "
-                      "ON CONFLICT (sensor_id, hour) DO UPDATE SET "
-                      "lowest = min (lowest, excluded.lowest), highest = max (highest, excluded.highest), "
-                      "total = total + excluded.total, count = count + excluded.count",
-                      error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, g_array_index (sensors, gint64, i));
-      sqlite3_bind_int64 (stmt, 2, roll_up->before);
-      if (!fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error))
-        return FALSE;
-
       stmt = prepare (self, "DELETE FROM readings WHERE sensor_id = ?1 AND t < ?2", error);
       if (stmt == NULL)
         return FALSE;
@@ -1307,18 +1574,28 @@ roll_up_cb (FwCache  *self,
       roll_up->rolled_up += sqlite3_changes (self->db);
     }
 
-  return TRUE;
+  stmt = prepare (self,
+                  "INSERT OR REPLACE INTO sync_state (key, value) "
+                  "VALUES ('readings-folded-before', ?1)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, roll_up->before);
+
+  return fw_cache_step (self, stmt, _("folding old readings into hourly figures"), error);
 }
 
 /**
  * fw_cache_roll_up_readings:
- * @before: readings before this time are folded; it is taken back to the
- *   start of its hour, so that an hour is either raw or rolled up
- * @n_rolled_up: (out) (optional): how many raw readings were folded
+ * @before: raw readings before this time are let go; it is taken back to
+ *   the start of its hour, so that an hour is either raw or folded
+ * @n_rolled_up: (out) (optional): how many raw readings were let go
  *
- * Folds raw readings older than @before into hourly rollups (lowest,
- * highest, mean) and removes them, all in one transaction. Blocks: call it
- * from a worker thread, as the sync does after pulling readings.
+ * Keeps the history before @before only as its summaries (hourly and
+ * daily figures), in one transaction. A reading that arrives
+ * later for that time is added to the summaries alone. The folding point
+ * only moves forward. Blocks: call it from a worker thread, as the sync
+ * does after pulling readings.
  */
 gboolean
 fw_cache_roll_up_readings (FwCache  *self,
@@ -1326,7 +1603,7 @@ fw_cache_roll_up_readings (FwCache  *self,
                            gint64   *n_rolled_up,
                            GError  **error)
 {
-  RollUp roll_up = { before - ((before % 3600) + 3600) % 3600, 0 };
+  RollUp roll_up = { span_start (before, FW_SPAN_HOUR), 0 };
 
   g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
 
@@ -1339,34 +1616,79 @@ fw_cache_roll_up_readings (FwCache  *self,
 }
 
 /**
- * fw_cache_get_hourly_readings:
+ * fw_cache_get_folded_before:
+ * @folded_before: (out): the time before which only summaries are kept,
+ *   or %G_MININT64 when nothing was folded yet
+ */
+gboolean
+fw_cache_get_folded_before (FwCache  *self,
+                            FwTime   *folded_before,
+                            GError  **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (folded_before != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  ok = get_folded_before (self, folded_before, error);
+  g_rec_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+/**
+ * fw_cache_get_buckets:
+ * @span: %FW_SPAN_RAW for every reading, or the span of the summaries
  *
- * Returns: (transfer full) (element-type FwBucket): one bucket per hour
- *   with readings in [@from, @to), oldest first: the rollups of old history
- *   and the hours still held raw, summed up the same way; %NULL on error
+ * Reads a sensor's history in [@from, @to) at one resolution. At
+ * %FW_SPAN_RAW each reading is a bucket of one, and folded history, which
+ * has no raw rows left, comes as its hourly summaries.
+ *
+ * Returns: (transfer full) (element-type FwBucket): the buckets, oldest
+ *   first; %NULL on error
  */
 GArray *
-fw_cache_get_hourly_readings (FwCache  *self,
-                              gint64    sensor_id,
-                              FwTime    from,
-                              FwTime    to,
-                              GError  **error)
+fw_cache_get_buckets (FwCache  *self,
+                      gint64    sensor_id,
+                      FwTime    from,
+                      FwTime    to,
+                      FwSpan    span,
+                      GError  **error)
 {
-  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+  FwTime folded_before = G_MININT64;
+  GArray *buckets;
 
-  /* An hour is normally either rolled up or raw; should late readings
-   * leave it both, its parts are summed up together. */
-  return query_history (self,
-                        "SELECT hour, min (lowest), max (highest), sum (total), sum (count) FROM ("
-                        "  SELECT hour, lowest, highest, total, count FROM reading_rollups "
-                        "  WHERE sensor_id = ?1 AND hour >= ?2 AND hour < ?3 "
-                        "  UNION ALL "
-                        "  SELECT t - t % 3600, min (value), max (value), sum (value), count (*) FROM readings "
-                        "  WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 GROUP BY 1"
-                        ") GROUP BY hour ORDER BY hour",
-                        sensor_id, from, to,
-                        g_array_new (FALSE, FALSE, sizeof (FwBucket)), fw_database_read_buckets,
-                        error);
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+  g_return_val_if_fail (span == FW_SPAN_RAW || span == FW_SPAN_HOUR || span == FW_SPAN_DAY, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  if (span != FW_SPAN_RAW)
+    buckets = query_history (self,
+                             "SELECT start, lowest, highest, total, count FROM reading_summaries "
+                             "WHERE sensor_id = ?1 AND span = ?4 AND start >= ?2 AND start < ?3 "
+                             "ORDER BY start",
+                             sensor_id, from, to, span,
+                             g_array_new (FALSE, FALSE, sizeof (FwBucket)), fw_database_read_buckets,
+                             error);
+  else if (get_folded_before (self, &folded_before, error))
+    buckets = query_history (self,
+                             "SELECT start, lowest, highest, total, count FROM reading_summaries "
+                             "WHERE sensor_id = ?1 AND span = 3600 AND start >= ?2 AND start < min (?3, ?4) "
+                             "UNION ALL "
+                             "SELECT t, value, value, value, 1 FROM readings "
+                             "WHERE sensor_id = ?1 AND t >= ?2 AND t < ?3 "
+                             "ORDER BY 1",
+                             sensor_id, from, to, folded_before,
+                             g_array_new (FALSE, FALSE, sizeof (FwBucket)), fw_database_read_buckets,
+                             error);
+  else
+    buckets = NULL;
+
+  g_rec_mutex_unlock (&self->lock);
+
+  return buckets;
 }
 
 typedef enum

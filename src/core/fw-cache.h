@@ -104,10 +104,14 @@ gboolean    fw_cache_roll_up_readings          (FwCache              *self,
                                                 FwTime                before,
                                                 gint64               *n_rolled_up,
                                                 GError              **error);
-GArray     *fw_cache_get_hourly_readings       (FwCache              *self,
+gboolean    fw_cache_get_folded_before         (FwCache              *self,
+                                                FwTime               *folded_before,
+                                                GError              **error);
+GArray     *fw_cache_get_buckets               (FwCache              *self,
                                                 gint64                sensor_id,
                                                 FwTime                from,
                                                 FwTime                to,
+                                                FwSpan                span,
                                                 GError              **error);
 
 void        fw_cache_list_farms_async          (FwCache              *self,

@@ -11,6 +11,34 @@
 #include "fw-reading.h"
 
 /**
+ * fw_span_for_range:
+ * @n_pixels: how wide the range is drawn
+ *
+ * Picks the coarsest resolution that still gives at least two points per
+ * pixel, so that a chart reads a few thousand rows whatever its range,
+ * yet every pixel has its own minimum, maximum and mean: a year drawn on
+ * a thousand pixels reads its 8,760 hours, never half a million readings.
+ * A range too short for hourly figures reads every reading; the chart's
+ * decimation then brings it down to the pixels.
+ *
+ * Returns: the span to read the range at
+ */
+FwSpan
+fw_span_for_range (FwTime from,
+                   FwTime to,
+                   guint  n_pixels)
+{
+  static const FwSpan spans[] = { FW_SPAN_DAY, FW_SPAN_HOUR };
+  double wanted = 2.0 * MAX (n_pixels, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (spans); i++)
+    if ((double) (to - from) / spans[i] >= wanted)
+      return spans[i];
+
+  return FW_SPAN_RAW;
+}
+
+/**
  * fw_readings_slope_per_hour:
  * @readings: (array length=n_readings): readings in any order
  * @n_readings: how many

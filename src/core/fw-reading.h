@@ -30,6 +30,19 @@ typedef struct
   gint64  count;
 } FwBucket;
 
+/* The resolutions a sensor's history is kept at: every reading, and
+ * summaries over an hour and a (UTC) day. */
+typedef enum
+{
+  FW_SPAN_RAW  = 0,
+  FW_SPAN_HOUR = 3600,
+  FW_SPAN_DAY  = 86400,
+} FwSpan;
+
+FwSpan  fw_span_for_range          (FwTime           from,
+                                    FwTime           to,
+                                    guint            n_pixels);
+
 double  fw_readings_slope_per_hour (const FwReading *readings,
                                     gsize            n_readings);
 FwTrend fw_trend_from_slope        (FwParameter      parameter,

@@ -1051,22 +1051,28 @@ list_sensor_refs (FwCache  *cache,
 {
   g_autoptr(GArray) refs = g_array_new (FALSE, FALSE, sizeof (SensorRef));
   sqlite3_stmt *stmt;
+  FwTime folded_before;
   int rc = SQLITE_ERROR;
 
   g_array_set_clear_func (refs, (GDestroyNotify) sensor_ref_clear);
 
+  if (!fw_cache_get_folded_before (cache, &folded_before, error))
+    return NULL;
+
   fw_cache_lock (cache);
   stmt = fw_cache_prepare (cache,
-                           /* The last second held, raw or in a rollup: hours
-                            * already folded are never fetched again. */
+                           /* The last second held, raw or folded into the
+                            * summaries: folded hours are never fetched again. */
                            "SELECT s.id, s.uuid, f.uuid, "
                            "max (coalesce ((SELECT max (t) FROM readings WHERE sensor_id = s.id), 0), "
-                           "     coalesce ((SELECT max (hour) + 3599 FROM reading_rollups WHERE sensor_id = s.id), 0)) "
+                           "     min (coalesce ((SELECT max (start) + 3599 FROM reading_summaries "
+                           "                     WHERE sensor_id = s.id AND span = 3600), 0), ?1 - 1)) "
                            "FROM sensors s JOIN units u ON u.id = s.unit_id JOIN sites i ON i.id = u.site_id "
                            "JOIN farms f ON f.id = i.farm_id WHERE s.deleted = 0 ORDER BY f.uuid, s.id",
                            error);
   if (stmt != NULL)
     {
+      sqlite3_bind_int64 (stmt, 1, MAX (folded_before, 0));
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           SensorRef ref = {
