@@ -22,4 +22,6 @@
 #include "fw-sync.h"
 #include "fw-demo.h"
 #include "fw-format.h"
+#include "fw-chart-axis.h"
+#include "fw-chart-series.h"
 #include "fw-wire.h"
