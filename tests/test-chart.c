@@ -459,6 +459,79 @@ test_summary (void)
   g_assert_nonnull (strstr (empty, "no readings"));
 }
 
+static void
+count_changes (guint *changes)
+{
+  (*changes)++;
+}
+
+/* Zoom keeps the anchor in place; pan moves by spans; the range never
+ * shrinks below ten minutes nor runs far past the present, and a range
+ * showing the present follows it. */
+static void
+test_time_range (void)
+{
+  const FwTime now = 1800000000;
+  g_autoptr(FwTimeRange) range = fw_time_range_new (now - 86400, now, now);
+  guint changes = 0;
+
+  g_signal_connect_swapped (range, "changed", G_CALLBACK (count_changes), &changes);
+
+  fw_time_range_zoom (range, 0.5, now - 86400);
+  g_assert_cmpint (fw_time_range_get_from (range), ==, now - 86400);
+  g_assert_cmpint (fw_time_range_get_to (range), ==, now - 43200);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_false (fw_time_range_follows_now (range));
+
+  fw_time_range_pan (range, -1);
+  g_assert_cmpint (fw_time_range_get_from (range), ==, now - 86400 - 43200);
+  g_assert_cmpint (fw_time_range_get_span (range), ==, 43200);
+
+  /* Past the present: held back at a twentieth of the span. */
+  fw_time_range_pan (range, 10);
+  g_assert_cmpint (fw_time_range_get_to (range), ==, now + 43200 / 20);
+  g_assert_cmpint (fw_time_range_get_span (range), ==, 43200);
+  g_assert_true (fw_time_range_follows_now (range));
+
+  /* Following: the range slides with the present. */
+  fw_time_range_set_now (range, now + 600);
+  g_assert_cmpint (fw_time_range_get_to (range), ==, now + 600 + 43200 / 20);
+
+  /* Ten minutes at the least, whichever way round. */
+  changes = 0;
+  fw_time_range_set (range, now - 60, now - 120);
+  g_assert_cmpint (fw_time_range_get_span (range), ==, FW_TIME_RANGE_MIN_SPAN);
+  g_assert_cmpuint (changes, ==, 1);
+  fw_time_range_set (range, fw_time_range_get_from (range), fw_time_range_get_to (range));
+  g_assert_cmpuint (changes, ==, 1);
+
+  fw_time_range_show_last (range, 7 * 86400);
+  g_assert_cmpint (fw_time_range_get_span (range), ==, 7 * 86400);
+  g_assert_true (fw_time_range_follows_now (range));
+}
+
+/* The CSV of what a chart shows: ISO times in the farm's zone, a decimal
+ * point, quotes where a name needs them. */
+static void
+test_csv (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
+  g_autoptr(FwChartSeries) series = fw_chart_series_new (1, FW_PARAMETER_TEMPERATURE, "Pond \"A\", north", 60);
+  FwBucket hours[] = {
+    { 1767225600, 27.25, 28.75, 60 * 28.0, 60 },
+    { 1767229200, 26.5, 27.5, 30 * 27.0, 30 },
+  };
+  g_autoptr(GString) csv = g_string_new (fw_chart_csv_get_header ());
+
+  fw_chart_series_add_buckets (series, FW_SPAN_HOUR, 1767225600, 1767232800, 1800000000, hours, 2);
+  fw_chart_series_append_csv (series, 1767225600, 1767232800, tz, csv);
+
+  g_assert_cmpstr (csv->str, ==,
+                   "time,series,parameter,unit,mean,min,max,readings\r\n"
+                   "2026-01-01T07:00:00+07,\"Pond \"\"A\"\", north\",temperature,°C,28.000,27.250,28.750,60\r\n"
+                   "2026-01-01T08:00:00+07,\"Pond \"\"A\"\", north\",temperature,°C,27.000,26.500,27.500,30\r\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -477,6 +550,8 @@ main (int   argc,
   g_test_add_func ("/chart/plan-load", test_plan_load);
   g_test_add_func ("/chart/add-buckets-merges", test_add_buckets_merges);
   g_test_add_func ("/chart/summary", test_summary);
+  g_test_add_func ("/chart/time-range", test_time_range);
+  g_test_add_func ("/chart/csv", test_csv);
 
   return g_test_run ();
 }

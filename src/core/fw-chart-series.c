@@ -18,6 +18,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fw-cache.h"
 #include "fw-chart-axis.h"
 #include "fw-chart-series.h"
 #include "fw-format.h"
@@ -590,4 +591,266 @@ fw_chart_series_describe (FwChartSeries *self,
   return g_strdup_printf (_("%s from %s to %s: lowest %s on %s, highest %s on %s, latest %s on %s. %s."),
                           self->label, start, end, min, min_time, max, max_time,
                           latest, latest_time, fw_trend_get_label (summary.trend));
+}
+
+typedef struct
+{
+  FwCache *cache;
+  gint64   sensor_id;
+  FwSpan   span;
+  FwTime   from;
+  FwTime   to;
+  FwTime   now;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_clear_object (&load->cache);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+/* Plans a load for showing [@from, @to) on @n_pixels; %NULL when the
+ * series holds all of it already. */
+static Load *
+plan (FwChartSeries *self,
+      FwCache       *cache,
+      FwTime         from,
+      FwTime         to,
+      guint          n_pixels,
+      FwTime         now)
+{
+  FwSpan span = fw_span_for_range (from, to, n_pixels);
+  Load load = { NULL, self->sensor_id, span, 0, 0, now };
+
+  if (!fw_chart_series_plan_load (self, from, to, span, now, &load.from, &load.to))
+    return NULL;
+
+  load.cache = g_object_ref (cache);
+  return g_memdup2 (&load, sizeof load);
+}
+
+/**
+ * fw_chart_series_load:
+ * @n_pixels: how wide the chart draws the range
+ *
+ * Reads from @cache what the series lacks to show [@from, @to) at the
+ * resolution its width needs. Blocks: the app uses
+ * fw_chart_series_load_async().
+ *
+ * Returns: %TRUE on success, whether or not anything had to be read
+ */
+gboolean
+fw_chart_series_load (FwChartSeries  *self,
+                      FwCache        *cache,
+                      FwTime          from,
+                      FwTime          to,
+                      guint           n_pixels,
+                      FwTime          now,
+                      GError        **error)
+{
+  g_autoptr(Load) load = NULL;
+  g_autoptr(GArray) buckets = NULL;
+
+  g_return_val_if_fail (FW_IS_CHART_SERIES (self), FALSE);
+  g_return_val_if_fail (FW_IS_CACHE (cache), FALSE);
+
+  load = plan (self, cache, from, to, n_pixels, now);
+  if (load == NULL)
+    return TRUE;
+
+  buckets = fw_cache_get_buckets (cache, load->sensor_id, load->from, load->to, load->span, error);
+  if (buckets == NULL)
+    return FALSE;
+
+  fw_chart_series_add_buckets (self, load->span, load->from, load->to, load->now,
+                               (FwBucket *) (gpointer) buckets->data, buckets->len);
+  return TRUE;
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  Load *load = task_data;
+  GError *error = NULL;
+  GArray *buckets;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  buckets = fw_cache_get_buckets (load->cache, load->sensor_id, load->from, load->to,
+                                  load->span, &error);
+  if (buckets == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, buckets, (GDestroyNotify) g_array_unref);
+}
+
+/**
+ * fw_chart_series_load_async:
+ *
+ * Like fw_chart_series_load(), with the query in a worker thread. The
+ * series changes only in fw_chart_series_load_finish(), on the caller's
+ * thread.
+ */
+void
+fw_chart_series_load_async (FwChartSeries       *self,
+                            FwCache             *cache,
+                            FwTime               from,
+                            FwTime               to,
+                            guint                n_pixels,
+                            FwTime               now,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Load *load;
+
+  g_return_if_fail (FW_IS_CHART_SERIES (self));
+  g_return_if_fail (FW_IS_CACHE (cache));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fw_chart_series_load_async);
+
+  load = plan (self, cache, from, to, n_pixels, now);
+  if (load == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * fw_chart_series_load_finish:
+ *
+ * Returns: %TRUE when the series took new data and should be drawn again;
+ *   %FALSE with @error set on failure, or unset when nothing was needed
+ */
+gboolean
+fw_chart_series_load_finish (FwChartSeries  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_autoptr(GArray) buckets = NULL;
+  Load *load;
+
+  g_return_val_if_fail (FW_IS_CHART_SERIES (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  buckets = g_task_propagate_pointer (G_TASK (result), error);
+  if (buckets == NULL)
+    return FALSE;
+
+  load = g_task_get_task_data (G_TASK (result));
+  fw_chart_series_add_buckets (self, load->span, load->from, load->to, load->now,
+                               (FwBucket *) (gpointer) buckets->data, buckets->len);
+  return TRUE;
+}
+
+/**
+ * fw_chart_csv_get_header:
+ *
+ * Returns: the first line of the CSV that fw_chart_series_append_csv()
+ *   writes rows for
+ */
+const char *
+fw_chart_csv_get_header (void)
+{
+  return "time,series,parameter,unit,mean,min,max,readings\r\n";
+}
+
+static void
+append_csv_field (GString    *csv,
+                  const char *text)
+{
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (csv, text);
+      return;
+    }
+
+  g_string_append_c (csv, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (csv, '"');
+      g_string_append_c (csv, *p);
+    }
+  g_string_append_c (csv, '"');
+}
+
+static void
+append_csv_number (GString *csv,
+                   double   value,
+                   int      digits)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[16];
+
+  g_snprintf (format, sizeof format, "%%.%df", CLAMP (digits, 0, 12));
+  g_string_append (csv, g_ascii_formatd (buffer, sizeof buffer, format, value));
+}
+
+/**
+ * fw_chart_series_append_csv:
+ * @csv: where the rows go, after fw_chart_csv_get_header()
+ *
+ * Writes what the series holds in [@from, @to) as CSV rows (RFC 4180): one
+ * per reading, or per hour or day where the chart shows summaries, with
+ * the time in ISO 8601 in @tz, and a decimal point whatever the locale.
+ */
+void
+fw_chart_series_append_csv (FwChartSeries *self,
+                            FwTime         from,
+                            FwTime         to,
+                            GTimeZone     *tz,
+                            GString       *csv)
+{
+  const FwParameterInfo *info;
+
+  g_return_if_fail (FW_IS_CHART_SERIES (self));
+  g_return_if_fail (tz != NULL && csv != NULL);
+
+  info = fw_parameter_get_info (self->parameter);
+
+  for (guint i = lower_bound (self->buckets, from - self->span / 2); i < self->buckets->len; i++)
+    {
+      const FwBucket *bucket = &g_array_index (self->buckets, FwBucket, i);
+      g_autoptr(GDateTime) utc = NULL;
+      g_autoptr(GDateTime) local = NULL;
+      g_autofree char *time = NULL;
+
+      if (bucket_time (self, bucket) < from)
+        continue;
+      if (bucket_time (self, bucket) >= to)
+        break;
+
+      utc = g_date_time_new_from_unix_utc (bucket->time);
+      local = g_date_time_to_timezone (utc, tz);
+      time = g_date_time_format_iso8601 (local);
+
+      g_string_append (csv, time);
+      g_string_append_c (csv, ',');
+      append_csv_field (csv, self->label);
+      g_string_append_c (csv, ',');
+      g_string_append (csv, info->id);
+      g_string_append_c (csv, ',');
+      append_csv_field (csv, info->unit);
+      g_string_append_c (csv, ',');
+      append_csv_number (csv, bucket->sum / bucket->count, info->digits + 2);
+      g_string_append_c (csv, ',');
+      append_csv_number (csv, bucket->min, info->digits + 2);
+      g_string_append_c (csv, ',');
+      append_csv_number (csv, bucket->max, info->digits + 2);
+      g_string_append_printf (csv, ",%" G_GINT64_FORMAT "\r\n", bucket->count);
+    }
 }

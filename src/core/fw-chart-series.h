@@ -6,10 +6,11 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "fw-parameter.h"
 #include "fw-reading.h"
+#include "fw-types.h"
 
 G_BEGIN_DECLS
 
@@ -95,5 +96,32 @@ void           fw_chart_series_get_range          (FwChartSeries  *self,
                                                    FwTime          to,
                                                    double         *min,
                                                    double         *max);
+
+gboolean       fw_chart_series_load               (FwChartSeries  *self,
+                                                   FwCache        *cache,
+                                                   FwTime          from,
+                                                   FwTime          to,
+                                                   guint           n_pixels,
+                                                   FwTime          now,
+                                                   GError        **error);
+void           fw_chart_series_load_async         (FwChartSeries  *self,
+                                                   FwCache        *cache,
+                                                   FwTime          from,
+                                                   FwTime          to,
+                                                   guint           n_pixels,
+                                                   FwTime          now,
+                                                   GCancellable   *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer        user_data);
+gboolean       fw_chart_series_load_finish        (FwChartSeries  *self,
+                                                   GAsyncResult   *result,
+                                                   GError        **error);
+
+const char    *fw_chart_csv_get_header            (void);
+void           fw_chart_series_append_csv         (FwChartSeries  *self,
+                                                   FwTime          from,
+                                                   FwTime          to,
+                                                   GTimeZone      *tz,
+                                                   GString        *csv);
 
 G_END_DECLS

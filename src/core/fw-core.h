@@ -24,4 +24,5 @@
 #include "fw-format.h"
 #include "fw-chart-axis.h"
 #include "fw-chart-series.h"
+#include "fw-time-range.h"
 #include "fw-wire.h"
