@@ -388,14 +388,34 @@ test_window_narrow (Fixture       *fixture,
   fw_test_wait_until (unit_page_unmapped, fixture, "the unit list to come back");
 }
 
+typedef struct
+{
+  GdkPaintable  *paintable;
+  GskRenderNode *node;
+} Capture;
+
+/* A widget's paintable holds an image once a frame has drawn it. */
+static gboolean
+captured (gpointer data)
+{
+  Capture *capture = data;
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (capture->paintable, GDK_SNAPSHOT (snapshot),
+                          gdk_paintable_get_intrinsic_width (capture->paintable),
+                          gdk_paintable_get_intrinsic_height (capture->paintable));
+  capture->node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  return capture->node != NULL;
+}
+
 /* Renders @widget as it is on screen and saves it beside the test log. */
 static GdkTexture *
 render (GtkWidget  *widget,
         const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
+  Capture capture = { paintable, NULL };
   g_autofree char *path = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   int width = gtk_widget_get_width (widget);
@@ -405,9 +425,8 @@ render (GtkWidget  *widget,
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  fw_test_wait_until (captured, &capture, "a frame with the widget drawn");
+  node = capture.node;
 
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_test_build_filename (G_TEST_BUILT, name, NULL);

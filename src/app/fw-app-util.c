@@ -73,3 +73,35 @@ fw_toast_overlay_add_text (AdwToastOverlay *overlay,
 
   adw_toast_overlay_add_toast (overlay, adw_toast_new (escaped));
 }
+
+/**
+ * fw_widget_add_toast:
+ *
+ * Shows @text in a toast of the overlay @widget lies in; there is always
+ * one in the main window.
+ */
+void
+fw_widget_add_toast (GtkWidget  *widget,
+                     const char *text)
+{
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    fw_toast_overlay_add_text (ADW_TOAST_OVERLAY (overlay), text);
+  else
+    g_warning ("%s", text);
+}
+
+void
+fw_box_remove_all (GtkBox *box)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GTK_IS_BOX (box));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}

@@ -20,4 +20,8 @@ FwTime fw_now                    (void);
 void  fw_toast_overlay_add_text  (AdwToastOverlay *overlay,
                                   const char      *text);
 
+void  fw_widget_add_toast        (GtkWidget       *widget,
+                                  const char      *text);
+void  fw_box_remove_all          (GtkBox          *box);
+
 G_END_DECLS

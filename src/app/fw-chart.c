@@ -59,6 +59,7 @@ struct _FwChart
   guint          data_key;
   graphene_rect_t plot;
   FwValueTicks   ticks;
+  guint          plot_width;     /* as last allocated */
 
   /* Pointer state. */
   double         hover_x;
@@ -79,6 +80,7 @@ enum {
   PROP_TIMEZONE,
   PROP_COMPACT,
   PROP_TITLE,
+  PROP_PLOT_WIDTH,
   N_PROPS
 };
 
@@ -92,7 +94,7 @@ static const GdkRGBA palette[] = {
   { 0.149, 0.635, 0.412, 1 },   /* green 5 */
   { 0.569, 0.255, 0.675, 1 },   /* purple 3 */
   { 0.596, 0.416, 0.267, 1 },   /* brown 3 */
-  { 0.110, 0.443, 0.847, 1 },   /* blue 4 */
+  { 0.055, 0.541, 0.612, 1 },   /* a teal, far enough from blue and green */
 };
 
 static const GdkRGBA warning_band = { 0.965, 0.827, 0.176, 0.22 };
@@ -797,8 +799,15 @@ fw_chart_size_allocate (GtkWidget *widget,
   FwChart *self = FW_CHART (widget);
 
   /* The plot width decides how much data the page reads. */
-  if (self->range != NULL && self->timezone != NULL)
-    layout_plot (self, width, height);
+  if (self->range == NULL || self->timezone == NULL)
+    return;
+
+  layout_plot (self, width, height);
+  if ((guint) self->plot.size.width != self->plot_width)
+    {
+      self->plot_width = (guint) self->plot.size.width;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLOT_WIDTH]);
+    }
 }
 
 guint
@@ -1369,6 +1378,10 @@ fw_chart_get_property (GObject    *object,
       g_value_set_string (value, self->title);
       break;
 
+    case PROP_PLOT_WIDTH:
+      g_value_set_uint (value, fw_chart_get_plot_width (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1440,6 +1453,12 @@ fw_chart_class_init (FwChartClass *klass)
     g_param_spec_string ("title", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /* How many pixels wide the plot is: how much data it needs. */
+  properties[PROP_PLOT_WIDTH] =
+    g_param_spec_uint ("plot-width", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "fw-app-util.h"
+#include "fw-chart.h"
 #include "fw-sensor-tile.h"
 
 struct _FwSensorTile
@@ -26,6 +27,7 @@ struct _FwSensorTile
   GtkImage  *trend_icon;
   GtkLabel  *trend_label;
   GtkLabel  *age_label;
+  FwChart   *sparkline;
 };
 
 G_DEFINE_FINAL_TYPE (FwSensorTile, fw_sensor_tile, GTK_TYPE_BOX)
@@ -150,8 +152,22 @@ static void
 fw_sensor_tile_constructed (GObject *object)
 {
   FwSensorTile *self = FW_SENSOR_TILE (object);
+  g_autoptr(FwChartSeries) series = NULL;
+  FwParameter parameter;
 
   G_OBJECT_CLASS (fw_sensor_tile_parent_class)->constructed (object);
+
+  /* The last day at a glance, drawn by the same code as the Charts view;
+   * the unit page reads its data. */
+  parameter = fw_sensor_get_parameter (self->sensor);
+  series = fw_chart_series_new (fw_record_get_id (FW_RECORD (self->sensor)), parameter,
+                                fw_parameter_get_label (parameter),
+                                fw_sensor_get_interval (self->sensor));
+  fw_chart_add_series (self->sparkline, series);
+  fw_chart_set_limits (self->sparkline, parameter);
+  if (self->timezone == NULL)
+    self->timezone = g_time_zone_new_utc ();
+  fw_chart_set_timezone (self->sparkline, self->timezone);
 
   fw_sensor_tile_refresh (self);
 }
@@ -247,11 +263,13 @@ fw_sensor_tile_class_init (FwSensorTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwSensorTile, trend_icon);
   gtk_widget_class_bind_template_child (widget_class, FwSensorTile, trend_label);
   gtk_widget_class_bind_template_child (widget_class, FwSensorTile, age_label);
+  gtk_widget_class_bind_template_child (widget_class, FwSensorTile, sparkline);
 }
 
 static void
 fw_sensor_tile_init (FwSensorTile *self)
 {
+  g_type_ensure (FW_TYPE_CHART);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -273,4 +291,17 @@ fw_sensor_tile_get_sensor (FwSensorTile *self)
   g_return_val_if_fail (FW_IS_SENSOR_TILE (self), NULL);
 
   return self->sensor;
+}
+
+/**
+ * fw_sensor_tile_get_sparkline:
+ *
+ * Returns: (transfer none): the chart of the last day on the tile
+ */
+FwChart *
+fw_sensor_tile_get_sparkline (FwSensorTile *self)
+{
+  g_return_val_if_fail (FW_IS_SENSOR_TILE (self), NULL);
+
+  return self->sparkline;
 }

@@ -14,8 +14,13 @@
 #include <glib/gi18n.h>
 
 #include "fw-app-util.h"
+#include "fw-chart-group.h"
 #include "fw-sensor-tile.h"
+#include "fw-unit-charts.h"
 #include "fw-unit-page.h"
+
+/* How much history a tile's sparkline shows. */
+#define SPARKLINE_SPAN 86400
 
 struct _FwUnitPage
 {
@@ -25,11 +30,13 @@ struct _FwUnitPage
   FwUnit         *unit;
   GTimeZone      *timezone;
   GListStore     *sensors;
+  FwChartGroup   *sparklines;
   GCancellable   *cancellable;
   gboolean        folded;
   gboolean        loading;
 
-  AdwWindowTitle *title;
+  AdwViewSwitcherTitle *title;
+  AdwViewStack   *view_stack;
   GtkStack       *stack;
   GtkSpinner     *spinner;
   GtkFlowBox     *tiles;
@@ -38,6 +45,7 @@ struct _FwUnitPage
   GtkLabel       *area_value;
   GtkLabel       *volume_value;
   AdwStatusPage  *error_page;
+  FwUnitCharts   *charts;
 };
 
 G_DEFINE_FINAL_TYPE (FwUnitPage, fw_unit_page, GTK_TYPE_BOX)
@@ -92,6 +100,22 @@ refresh_tiles (FwUnitPage *self)
     }
 }
 
+/* The tiles' sparklines share the last day; new tiles join the group. */
+static void
+gather_sparklines (FwUnitPage *self)
+{
+  fw_chart_group_remove_all (self->sparklines);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *tile = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      fw_chart_group_add_chart (self->sparklines, fw_sensor_tile_get_sparkline (FW_SENSOR_TILE (tile)));
+    }
+}
+
 static void
 on_sensors_loaded_cb (GObject      *source,
                       GAsyncResult *result,
@@ -135,9 +159,15 @@ on_sensors_loaded_cb (GObject      *source,
     {
       g_list_store_splice (self->sensors, 0, g_list_model_get_n_items (G_LIST_MODEL (self->sensors)),
                            sensors->pdata, sensors->len);
+      gather_sparklines (self);
     }
 
   gtk_stack_set_visible_child_name (self->stack, sensors->len > 0 ? "sensors" : "empty");
+
+  fw_chart_group_set_cache (self->sparklines, self->cache);
+  fw_time_range_show_last (fw_chart_group_get_range (self->sparklines), SPARKLINE_SPAN);
+  fw_chart_group_refresh (self->sparklines, now);
+  fw_unit_charts_show (self->charts, self->cache, self->unit, G_LIST_MODEL (self->sensors), self->timezone);
 }
 
 static void
@@ -171,8 +201,8 @@ show_unit_details (FwUnitPage *self)
   /* TRANSLATORS: under a unit's name: its site and kind, e.g. "North Ponds · Pond" */
   subtitle = g_strdup_printf (_("%s · %s"), fw_unit_get_site_name (self->unit), kind);
 
-  adw_window_title_set_title (self->title, fw_unit_get_name (self->unit));
-  adw_window_title_set_subtitle (self->title, subtitle);
+  adw_view_switcher_title_set_title (self->title, fw_unit_get_name (self->unit));
+  adw_view_switcher_title_set_subtitle (self->title, subtitle);
   gtk_label_set_label (self->kind_value, kind);
   gtk_label_set_label (self->species_value, *species ? species : _("Not recorded"));
   gtk_label_set_label (self->area_value, area);
@@ -208,8 +238,7 @@ fw_unit_page_show_unit (FwUnitPage *self,
     {
       /* Tiles keep the zone they were made with: start them afresh. */
       g_clear_pointer (&self->timezone, g_time_zone_unref);
-      if (timezone != NULL)
-        self->timezone = g_time_zone_ref (timezone);
+      self->timezone = timezone != NULL ? g_time_zone_ref (timezone) : g_time_zone_new_utc ();
       g_list_store_remove_all (self->sensors);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
@@ -248,12 +277,18 @@ fw_unit_page_get_sensors (FwUnitPage *self)
   return G_LIST_MODEL (self->sensors);
 }
 
+/**
+ * fw_unit_page_get_loading:
+ *
+ * Returns: whether the sensors, or the history of their sparklines, are
+ *   still being read
+ */
 gboolean
 fw_unit_page_get_loading (FwUnitPage *self)
 {
   g_return_val_if_fail (FW_IS_UNIT_PAGE (self), FALSE);
 
-  return self->loading;
+  return self->loading || fw_chart_group_get_loading (self->sparklines);
 }
 
 static void
@@ -275,6 +310,7 @@ fw_unit_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_UNIT_PAGE);
 
   g_clear_object (&self->sensors);
+  g_clear_object (&self->sparklines);
   g_clear_object (&self->unit);
   g_clear_object (&self->cache);
   g_clear_pointer (&self->timezone, g_time_zone_unref);
@@ -371,7 +407,10 @@ fw_unit_page_class_init (FwUnitPageClass *klass)
   gtk_widget_class_install_action (widget_class, "unit-page.go-back", NULL, go_back_action);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-unit-page.ui");
+  g_type_ensure (FW_TYPE_UNIT_CHARTS);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, title);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, charts);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, stack);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, tiles);
@@ -388,6 +427,9 @@ fw_unit_page_init (FwUnitPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->sensors = g_list_store_new (FW_TYPE_SENSOR);
+  self->sparklines = fw_chart_group_new ();
+  g_signal_connect_object (self->sparklines, "failed", G_CALLBACK (fw_widget_add_toast),
+                           self, G_CONNECT_SWAPPED);
   gtk_flow_box_bind_model (self->tiles, G_LIST_MODEL (self->sensors),
                            create_tile_cb, self, NULL);
 }

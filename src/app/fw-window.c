@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "fw-app-util.h"
+#include "fw-compare-page.h"
 #include "fw-sign-in-dialog.h"
 #include "fw-sync-page.h"
 #include "fw-unit-row.h"
@@ -69,6 +70,7 @@ struct _FwWindow
   GtkLabel             *sync_label;
   GtkWidget            *sync_button;
   FwSyncPage           *sync_page;
+  FwComparePage        *compare_page;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -241,6 +243,7 @@ on_units_loaded_cb (GObject      *source,
 
       if (shown != NULL)
         fw_unit_page_reload (self->unit_page);
+      fw_compare_page_refresh (self->compare_page, fw_now ());
     }
   else
     {
@@ -615,6 +618,22 @@ show_sync_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+static void
+show_compare_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (self->cache == NULL || !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    return;
+
+  gtk_list_box_unselect_all (self->unit_list);
+  fw_compare_page_show (self->compare_page, self->cache, G_LIST_MODEL (self->units), self->timezone);
+  gtk_stack_set_visible_child_name (self->content_stack, "compare");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
 /**
  * fw_window_set_cache:
  * @demo: whether to make the demo farm when there is none, and keep its
@@ -885,6 +904,7 @@ fw_window_class_init (FwWindowClass *klass)
   g_type_ensure (FW_TYPE_FARM);
   g_type_ensure (FW_TYPE_UNIT_PAGE);
   g_type_ensure (FW_TYPE_SYNC_PAGE);
+  g_type_ensure (FW_TYPE_COMPARE_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
@@ -912,6 +932,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_label);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, compare_page);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
@@ -920,6 +941,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.show-compare", NULL, show_compare_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);
   gtk_widget_class_install_action (widget_class, "win.focus-units", NULL, focus_units_action);
@@ -928,6 +950,8 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync-now", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.show-primary-menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-compare", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-units", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.step-unit", "i", -1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "win.step-unit", "i", 1);

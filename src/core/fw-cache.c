@@ -1442,6 +1442,49 @@ fw_cache_get_readings (FwCache  *self,
 }
 
 /**
+ * fw_cache_get_first_time:
+ * @first: (out): the start of the hour of the sensor's first reading, or 0
+ *   when it has none
+ *
+ * Blocks: call it from a worker thread.
+ */
+gboolean
+fw_cache_get_first_time (FwCache  *self,
+                         gint64    sensor_id,
+                         FwTime   *first,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
+  g_return_val_if_fail (first != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self,
+                  "SELECT coalesce (min (start), 0) FROM reading_summaries "
+                  "WHERE sensor_id = ?1 AND span = 3600",
+                  error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, sensor_id);
+  rc = sqlite3_step (stmt);
+  *first = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_ROW)
+    return set_error_from_db (self, error, rc, _("reading sensor history"));
+  return TRUE;
+}
+
+/**
  * fw_cache_get_latest_reading:
  * @reading: (out): the latest reading; its time is 0 when there is none
  *

@@ -98,6 +98,10 @@ gboolean    fw_cache_get_latest_reading        (FwCache              *self,
                                                 gint64                sensor_id,
                                                 FwReading            *reading,
                                                 GError              **error);
+gboolean    fw_cache_get_first_time            (FwCache              *self,
+                                                gint64                sensor_id,
+                                                FwTime               *first,
+                                                GError              **error);
 gint64      fw_cache_count_readings            (FwCache              *self,
                                                 GError              **error);
 gboolean    fw_cache_roll_up_readings          (FwCache              *self,
