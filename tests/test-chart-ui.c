@@ -9,7 +9,12 @@
 #include <adwaita.h>
 #include <math.h>
 
+#include "fw-app-util.h"
 #include "fw-chart.h"
+#include "fw-chart-export.h"
+#include "fw-compare-page.h"
+#include "fw-range-bar.h"
+#include "fw-unit-charts.h"
 #include "fw-test-util.h"
 
 #define START G_GINT64_CONSTANT (1784073600)   /* 2026-07-15 00:00 UTC */
@@ -183,6 +188,282 @@ test_chart_accessible_and_keyboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  char       *dir;
+  FwCache    *cache;
+  FwUnit     *unit;
+  GListStore *units;
+  GListStore *sensors;
+  GTimeZone  *timezone;
+  FwTime      now;
+} Farm;
+
+/* Two days of the demo farm up to now, its first unit and that unit's
+ * sensors. */
+static void
+farm_set_up (Farm *farm)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GPtrArray) farms = NULL;
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(GPtrArray) sensors = NULL;
+  g_autoptr(GError) error = NULL;
+
+  farm->dir = fw_test_make_tmpdir ();
+  path = g_build_filename (farm->dir, "cache.sqlite", NULL);
+  farm->now = fw_now ();
+  farm->cache = fw_cache_open (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fw_demo_populate (farm->cache, farm->now, 2, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  farms = fw_cache_list_farms (farm->cache, &error);
+  g_assert_no_error (error);
+  farm->timezone = g_time_zone_new_identifier (fw_farm_get_timezone (g_ptr_array_index (farms, 0)));
+  units = fw_cache_list_units (farm->cache, fw_record_get_id (g_ptr_array_index (farms, 0)), farm->now, &error);
+  g_assert_no_error (error);
+  farm->units = g_list_store_new (FW_TYPE_UNIT);
+  g_list_store_splice (farm->units, 0, 0, units->pdata, units->len);
+  farm->unit = g_object_ref (g_ptr_array_index (units, 0));
+
+  sensors = fw_cache_list_sensors (farm->cache, fw_record_get_id (FW_RECORD (farm->unit)), farm->now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sensors->len, >, 1);
+  farm->sensors = g_list_store_new (FW_TYPE_SENSOR);
+  g_list_store_splice (farm->sensors, 0, 0, sensors->pdata, sensors->len);
+}
+
+static void
+farm_tear_down (Farm *farm)
+{
+  g_clear_object (&farm->sensors);
+  g_clear_object (&farm->units);
+  g_clear_object (&farm->unit);
+  g_clear_pointer (&farm->timezone, g_time_zone_unref);
+  fw_test_wait_for_last_ref (G_OBJECT (farm->cache));
+  g_clear_object (&farm->cache);
+  fw_test_remove_tree (farm->dir);
+  g_free (farm->dir);
+}
+
+/* Every chart of @charts has data in its range. */
+static gboolean
+charts_loaded (gpointer data)
+{
+  GPtrArray *charts = data;
+
+  if (charts->len == 0)
+    return FALSE;
+
+  for (guint i = 0; i < charts->len; i++)
+    {
+      FwChart *chart = g_ptr_array_index (charts, i);
+      FwTimeRange *range = fw_chart_get_range (chart);
+
+      for (guint s = 0; s < fw_chart_get_n_series (chart); s++)
+        {
+          FwChartSummary summary;
+
+          fw_chart_series_summarize (fw_chart_get_series (chart, s),
+                                     fw_time_range_get_from (range), fw_time_range_get_to (range),
+                                     &summary);
+          if (summary.count == 0)
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  FwChartSeries *series;
+  FwTime         time;
+} Expect;
+
+static gboolean
+series_reaches (gpointer data)
+{
+  Expect *expect = data;
+  FwChartSummary summary;
+
+  fw_chart_series_summarize (expect->series, expect->time, expect->time + 1, &summary);
+  return summary.count > 0;
+}
+
+/* The Charts view of a unit: a chart per sensor, titled, read for the
+ * range; a preset changes the span; new readings appear on refresh
+ * without a reload. */
+static void
+test_unit_charts (void)
+{
+  Farm farm = { 0 };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = g_object_new (FW_TYPE_UNIT_CHARTS, NULL);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *charts;
+  FwTimeRange *range;
+  FwChartSeries *series;
+  FwReading fresh;
+  Expect expect;
+
+  farm_set_up (&farm);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+
+  fw_unit_charts_show (FW_UNIT_CHARTS (view), farm.cache, farm.unit, G_LIST_MODEL (farm.sensors), farm.timezone);
+  charts = fw_unit_charts_get_charts (FW_UNIT_CHARTS (view));
+  g_assert_cmpuint (charts->len, ==, g_list_model_get_n_items (G_LIST_MODEL (farm.sensors)));
+  fw_test_wait_until (charts_loaded, charts, "every chart's last day");
+
+  g_assert_nonnull (fw_chart_get_title (g_ptr_array_index (charts, 0)));
+  range = fw_unit_charts_get_range (FW_UNIT_CHARTS (view));
+  g_assert_cmpint (fw_time_range_get_span (range), ==, 86400);
+  g_assert_true (fw_time_range_follows_now (range));
+
+  /* Every chart shares the range: a zoom on one moves all. */
+  g_assert_true (fw_chart_get_range (g_ptr_array_index (charts, 1)) == range);
+  g_assert_true (gtk_widget_activate_action (g_ptr_array_index (charts, 0), "chart.zoom", "d", 0.25));
+  g_assert_cmpint (fw_time_range_get_span (range), ==, 86400 / 4);
+
+  /* Seven days: wider than the demo's history, still drawn. */
+  fw_time_range_show_last (range, 7 * 86400);
+  fw_test_wait_until (charts_loaded, charts, "the last week");
+
+  /* Live: a reading the sync brings a minute from now shows on refresh. */
+  series = fw_chart_get_series (g_ptr_array_index (charts, 0), 0);
+  fresh = (FwReading) { farm.now + 60, 42.0 };
+  g_assert_true (fw_cache_insert_readings (farm.cache, fw_chart_series_get_sensor_id (series), &fresh, 1, &error));
+  g_assert_no_error (error);
+  fw_time_range_show_last (range, 6 * 3600);
+  fw_unit_charts_refresh (FW_UNIT_CHARTS (view), farm.now + 120);
+  expect = (Expect) { series, farm.now + 60 };
+  fw_test_wait_until (series_reaches, &expect, "the new reading in the chart");
+  g_assert_true (fw_time_range_follows_now (range));
+  g_assert_cmpint (fw_time_range_get_now (range), ==, farm.now + 120);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  farm_tear_down (&farm);
+}
+
+/* What an export holds, format by format, for the charts on screen. */
+static void
+test_export (void)
+{
+  Farm farm = { 0 };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = g_object_new (FW_TYPE_UNIT_CHARTS, NULL);
+  static const FwChartExportFormat formats[] = {
+    FW_CHART_EXPORT_PNG, FW_CHART_EXPORT_SVG, FW_CHART_EXPORT_PDF, FW_CHART_EXPORT_CSV,
+  };
+  static const char *const starts[] = { "\x89PNG", NULL, "%PDF", "time,series,parameter," };
+  GPtrArray *charts;
+
+  farm_set_up (&farm);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  fw_unit_charts_show (FW_UNIT_CHARTS (view), farm.cache, farm.unit, G_LIST_MODEL (farm.sensors), farm.timezone);
+  charts = fw_unit_charts_get_charts (FW_UNIT_CHARTS (view));
+  fw_test_wait_until (charts_loaded, charts, "every chart's last day");
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = fw_chart_export_render (charts, formats[i], "Tank A1, 26 Nov 2026", &error);
+      gsize size;
+      const char *data;
+
+      g_assert_no_error (error);
+      data = g_bytes_get_data (bytes, &size);
+      g_assert_cmpuint (size, >, 1000);
+
+      if (g_getenv ("FW_TEST_KEEP_PNG") != NULL)
+        {
+          g_autofree char *name = g_strdup_printf ("export-%u", i);
+          g_autofree char *path = g_build_filename (g_getenv ("FW_TEST_KEEP_PNG"), name, NULL);
+
+          g_file_set_contents (path, data, size, NULL);
+        }
+      if (starts[i] != NULL)
+        g_assert_true (strncmp (data, starts[i], strlen (starts[i])) == 0);
+      else
+        g_assert_nonnull (g_strstr_len (data, MIN (size, 400), "<svg"));
+
+      if (formats[i] == FW_CHART_EXPORT_CSV)
+        {
+          g_autofree char *text = g_strndup (data, size);
+          g_auto(GStrv) lines = g_strsplit (text, "\r\n", -1);
+          guint expected = 0;
+
+          /* One row per reading of every sensor in the range shown. */
+          for (guint c = 0; c < charts->len; c++)
+            {
+              FwChart *chart = g_ptr_array_index (charts, c);
+              FwTimeRange *range = fw_chart_get_range (chart);
+              FwChartSummary summary;
+
+              fw_chart_series_summarize (fw_chart_get_series (chart, 0), fw_time_range_get_from (range),
+                                         fw_time_range_get_to (range), &summary);
+              expected += summary.count;
+            }
+          g_assert_cmpuint (g_strv_length (lines), ==, expected + 2);
+        }
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  farm_tear_down (&farm);
+}
+
+static gboolean
+compare_ready (gpointer data)
+{
+  FwComparePage *page = data;
+  FwChart *chart = FW_CHART (fw_compare_page_get_chart (page));
+  g_autoptr(GPtrArray) charts = g_ptr_array_new ();
+
+  if (fw_compare_page_get_loading (page) || fw_chart_get_n_series (chart) == 0)
+    return FALSE;
+
+  g_ptr_array_add (charts, chart);
+  return charts_loaded (charts);
+}
+
+/* Dissolved oxygen across the farm: a line for each of the first six
+ * units with an oxygen sensor. */
+static void
+test_compare (void)
+{
+  Farm farm = { 0 };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = g_object_new (FW_TYPE_COMPARE_PAGE, NULL);
+  g_autofree char *description = NULL;
+  FwChart *chart;
+
+  farm_set_up (&farm);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  fw_compare_page_show (FW_COMPARE_PAGE (page), farm.cache, G_LIST_MODEL (farm.units), farm.timezone);
+  fw_test_wait_until (compare_ready, page, "the units' oxygen");
+
+  chart = FW_CHART (fw_compare_page_get_chart (FW_COMPARE_PAGE (page)));
+  g_assert_cmpuint (fw_chart_get_n_series (chart), ==, MIN (6, g_list_model_get_n_items (G_LIST_MODEL (farm.units))));
+  for (guint i = 0; i < fw_chart_get_n_series (chart); i++)
+    g_assert_cmpint (fw_chart_series_get_parameter (fw_chart_get_series (chart, i)), ==,
+                     FW_PARAMETER_DISSOLVED_OXYGEN);
+
+  description = fw_chart_dup_description (chart);
+  g_assert_nonnull (strstr (description, fw_unit_get_name (farm.unit)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  farm_tear_down (&farm);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +474,9 @@ main (int   argc,
 
   g_test_add_func ("/chart-ui/renders-line-gap-and-band", test_chart_renders_line_gap_and_band);
   g_test_add_func ("/chart-ui/accessible-and-keyboard", test_chart_accessible_and_keyboard);
+  g_test_add_func ("/chart-ui/unit-charts", test_unit_charts);
+  g_test_add_func ("/chart-ui/export", test_export);
+  g_test_add_func ("/chart-ui/compare", test_compare);
 
   return g_test_run ();
 }

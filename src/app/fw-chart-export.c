@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <pango/pangocairo.h>
 #include <glib/gi18n.h>
 
 #include "fw-app-util.h"
@@ -99,24 +100,40 @@ render_csv (GPtrArray *charts)
 /**
  * fw_chart_export_render:
  * @charts: (element-type FwChart): what to draw, top to bottom
+ * @title: the heading above them, in an image
  *
  * Returns: (transfer full): the file's contents, or %NULL with @error set
  */
 GBytes *
 fw_chart_export_render (GPtrArray            *charts,
                         FwChartExportFormat   format,
+                        const char           *title,
                         GError              **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(PangoLayout) heading = NULL;
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
-  int width = 0, height = GAP;
+  int width = 0, height = GAP, heading_height = 0;
 
   g_return_val_if_fail (charts != NULL, NULL);
 
   if (format == FW_CHART_EXPORT_CSV)
     return render_csv (charts);
+
+  if (charts->len > 0)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+
+      heading = gtk_widget_create_pango_layout (g_ptr_array_index (charts, 0), title);
+      pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      pango_attr_list_insert (attrs, pango_attr_scale_new (1.4));
+      pango_layout_set_attributes (heading, attrs);
+      pango_attr_list_unref (attrs);
+      pango_layout_get_pixel_size (heading, NULL, &heading_height);
+      height += heading_height + GAP;
+    }
 
   for (guint i = 0; i < charts->len; i++)
     {
@@ -149,6 +166,14 @@ fw_chart_export_render (GPtrArray            *charts,
   cairo_paint (cr);
 
   cairo_translate (cr, GAP, GAP);
+  if (heading != NULL)
+    {
+      cairo_set_source_rgb (cr, 0.141, 0.122, 0.192);
+      cairo_move_to (cr, 0, 0);
+      pango_cairo_show_layout (cr, heading);
+      cairo_translate (cr, 0, heading_height + GAP);
+    }
+
   for (guint i = 0; i < charts->len; i++)
     {
       FwChart *chart = g_ptr_array_index (charts, i);
@@ -163,12 +188,15 @@ fw_chart_export_render (GPtrArray            *charts,
     }
 
   cairo_destroy (cr);
-  cairo_surface_finish (surface);
 
   if (format == FW_CHART_EXPORT_PNG)
     status = cairo_surface_write_to_png_stream (surface, write_to_array, bytes);
   else
-    status = cairo_surface_status (surface);
+    {
+      /* A vector surface writes its stream as it finishes. */
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
   cairo_surface_destroy (surface);
 
   if (status != CAIRO_STATUS_SUCCESS)
@@ -220,11 +248,13 @@ typedef struct
   GtkWidget           *page;
   GPtrArray           *charts;
   FwChartExportFormat  format;
+  char                *title;
 } Export;
 
 static void
 export_free (Export *export)
 {
+  g_clear_pointer (&export->title, g_free);
   g_clear_object (&export->page);
   g_clear_pointer (&export->charts, g_ptr_array_unref);
   g_free (export);
@@ -245,7 +275,7 @@ on_chooser_response_cb (GtkNativeDialog *chooser,
     goto out;
 
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  contents = fw_chart_export_render (export->charts, export->format, &error);
+  contents = fw_chart_export_render (export->charts, export->format, export->title, &error);
   if (contents == NULL)
     {
       fw_widget_add_toast (export->page, error->message);
@@ -270,6 +300,7 @@ out:
  *   that tells how it went appears
  * @charts: (element-type FwChart): what to export
  * @name: the suggested file name, without extension
+ * @title: the heading of an image: what the charts are of, and when
  *
  * Asks where to save, then writes the file.
  */
@@ -277,7 +308,8 @@ void
 fw_chart_export_run (GtkWidget           *page,
                      GPtrArray           *charts,
                      FwChartExportFormat  format,
-                     const char          *name)
+                     const char          *name,
+                     const char          *title)
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *file_name = NULL;
@@ -306,6 +338,7 @@ fw_chart_export_run (GtkWidget           *page,
   export->page = g_object_ref (page);
   export->charts = g_ptr_array_ref (charts);
   export->format = format;
+  export->title = g_strdup (title);
 
   g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb), export);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

@@ -22,10 +22,12 @@ gboolean  fw_chart_export_format_from_string (const char           *name,
                                               FwChartExportFormat  *format);
 GBytes   *fw_chart_export_render             (GPtrArray            *charts,
                                               FwChartExportFormat   format,
+                                              const char           *title,
                                               GError              **error);
 void      fw_chart_export_run                (GtkWidget            *page,
                                               GPtrArray            *charts,
                                               FwChartExportFormat   format,
-                                              const char           *name);
+                                              const char           *name,
+                                              const char           *title);
 
 G_END_DECLS

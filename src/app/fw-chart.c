@@ -293,6 +293,13 @@ layout_plot (FwChart *self,
   max_ticks = CLAMP ((height - top - label_height) / (label_height * 2), 2, 8);
   compute_value_ticks (self, max_ticks);
 
+  /* The same gutter for most labels, so that stacked charts line up. */
+  {
+    g_autoptr(PangoLayout) layout = create_layout (self, "−000.0", FALSE);
+
+    pango_layout_get_pixel_size (layout, &label_width, NULL);
+  }
+
   for (guint i = 0; i < fw_value_ticks_get_count (&self->ticks); i++)
     {
       g_autofree char *text = fw_value_ticks_format (&self->ticks, fw_value_ticks_get_value (&self->ticks, i));

@@ -428,6 +428,7 @@ export_action (GtkWidget  *widget,
 {
   FwComparePage *self = FW_COMPARE_PAGE (widget);
   g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
   FwChartExportFormat format;
 
   if (!fw_chart_export_format_from_string (g_variant_get_string (parameter, NULL), &format))
@@ -435,7 +436,8 @@ export_action (GtkWidget  *widget,
 
   /* TRANSLATORS: the suggested name of an exported comparison chart */
   name = g_strdup_printf (_("%s compared"), fw_parameter_get_label (self->parameter));
-  fw_chart_export_run (widget, fw_chart_group_get_charts (self->group), format, name);
+  title = g_strdup_printf (_("%s, %s"), name, fw_range_bar_get_label (self->range_bar));
+  fw_chart_export_run (widget, fw_chart_group_get_charts (self->group), format, name, title);
 }
 
 static void

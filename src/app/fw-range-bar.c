@@ -71,7 +71,7 @@ all_span (FwRangeBar *self)
 
   if (self->earliest <= 0 || self->earliest >= now)
     return 365 * 86400;
-  return (now - self->earliest) * 21 / 20;
+  return (now - self->earliest) * 41 / 40;
 }
 
 /* Short enough for the bar: no weekday, and the year only when the range
@@ -345,4 +345,17 @@ static void
 fw_range_bar_init (FwRangeBar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * fw_range_bar_get_label:
+ *
+ * Returns: the range as the bar shows it, for headings
+ */
+const char *
+fw_range_bar_get_label (FwRangeBar *self)
+{
+  g_return_val_if_fail (FW_IS_RANGE_BAR (self), NULL);
+
+  return gtk_label_get_label (self->range_label);
 }

@@ -23,6 +23,7 @@ void         fw_range_bar_set_timezone (FwRangeBar  *self,
                                         GTimeZone   *timezone);
 void         fw_range_bar_set_earliest (FwRangeBar  *self,
                                         FwTime       earliest);
+const char  *fw_range_bar_get_label    (FwRangeBar  *self);
 void         fw_range_bar_show_preset  (FwRangeBar  *self,
                                         FwTime       span);
 

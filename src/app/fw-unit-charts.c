@@ -216,14 +216,17 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FwUnitCharts *self = FW_UNIT_CHARTS (widget);
+  g_autofree char *title = NULL;
   FwChartExportFormat format;
 
   if (self->unit == NULL ||
       !fw_chart_export_format_from_string (g_variant_get_string (parameter, NULL), &format))
     return;
 
+  /* TRANSLATORS: the heading of an exported chart: a unit, and the range shown */
+  title = g_strdup_printf (_("%s, %s"), fw_unit_get_name (self->unit), fw_range_bar_get_label (self->range_bar));
   fw_chart_export_run (widget, fw_chart_group_get_charts (self->group), format,
-                       fw_unit_get_name (self->unit));
+                       fw_unit_get_name (self->unit), title);
 }
 
 static void

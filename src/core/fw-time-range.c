@@ -54,12 +54,12 @@ fw_time_range_init (FwTimeRange *self)
 {
 }
 
-/* How far past the present a range may reach: a twentieth of its span,
+/* How far past the present a range may reach: a fortieth of its span,
  * room for the newest reading to show clear of the edge. */
 static FwTime
 future_margin (FwTime span)
 {
-  return span / 20;
+  return span / 40;
 }
 
 FwTimeRange *
