@@ -220,8 +220,9 @@ settled_until (FwSpan span,
  * @load_to: (out): its end
  *
  * Works out what to read from the cache for the chart to show
- * [@from, @to): nothing when the series holds it already, else the strip
- * that pans into view or the whole range, with half its width more.
+ * [@from, @to): nothing when the series holds it and a quarter of its
+ * width either side already, else the strip that pans towards view or the
+ * whole range, with half its width more.
  *
  * Returns: %TRUE when something must be read
  */
@@ -235,8 +236,12 @@ fw_chart_series_plan_load (FwChartSeries *self,
                            FwTime        *load_to)
 {
   FwTime width = MAX (to - from, 1);
-  FwTime limit = settled_until (span, now) + MAX (span, 1);
-  FwTime need_to = MIN (to, limit);
+  /* Nothing exists after the present; a summary under way is read again. */
+  FwTime limit = span == FW_SPAN_RAW ? settled_until (span, now) : settled_until (span, now) + span;
+  /* Read ahead: a quarter of a width short of the edge of what is held,
+   * the next strip is read, before a pan reaches it. */
+  FwTime need_from = from - width / 4;
+  FwTime need_to = MIN (to + width / 4, limit);
   FwTime margin_from = from - width / 2;
   FwTime margin_to = MIN (to + width / 2, limit);
 
@@ -246,19 +251,19 @@ fw_chart_series_plan_load (FwChartSeries *self,
   self->view_from = from;
   self->view_to = to;
 
-  if (span == self->span && self->loaded_from <= from && need_to <= self->loaded_to)
+  if (span == self->span && self->loaded_from <= need_from && need_to <= self->loaded_to)
     return FALSE;
 
   if (span != self->span || self->loaded_to <= self->loaded_from ||
-      need_to <= self->loaded_from || from >= self->loaded_to ||
-      (from < self->loaded_from && need_to > self->loaded_to))
+      need_to <= self->loaded_from || need_from >= self->loaded_to ||
+      (need_from < self->loaded_from && need_to > self->loaded_to))
     {
       /* Everything, with half a width either side so that the next pan
        * steps need nothing. */
       *load_from = margin_from;
       *load_to = MAX (margin_to, margin_from + 1);
     }
-  else if (from < self->loaded_from)
+  else if (need_from < self->loaded_from)
     {
       /* The strip panning into view, and the same margin beyond it. */
       *load_from = margin_from;
