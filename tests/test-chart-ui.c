@@ -77,6 +77,7 @@ test_chart_renders_line_gap_and_band (void)
   GtkWidget *chart = g_object_ref_sink (fw_chart_new ());
   cairo_surface_t *surface;
   graphene_point_t at, outage, dip, band, above;
+  FwLimits limits;
   cairo_t *cr;
   Pixel p;
 
@@ -95,7 +96,8 @@ test_chart_renders_line_gap_and_band (void)
   fw_chart_set_range (FW_CHART (chart), range);
   fw_chart_set_timezone (FW_CHART (chart), utc);
   fw_chart_set_title (FW_CHART (chart), "Dissolved oxygen · mg/L");
-  fw_chart_set_limits (FW_CHART (chart), FW_PARAMETER_DISSOLVED_OXYGEN);
+  fw_parameter_get_limits (FW_PARAMETER_DISSOLVED_OXYGEN, &limits);
+  fw_chart_set_limits (FW_CHART (chart), &limits);
   fw_chart_add_series (FW_CHART (chart), series);
 
   node = fw_chart_create_node (FW_CHART (chart), WIDTH, HEIGHT);

@@ -50,10 +50,7 @@ struct _FwChart
   gboolean       exporting;      /* dark on white, whatever the theme */
 
   gboolean       has_limits;
-  double         critical_low;
-  double         warning_low;
-  double         warning_high;
-  double         critical_high;
+  FwLimits       limits;
 
   /* What was drawn last, to draw it again cheaply. */
   GskRenderNode *data_node;
@@ -215,10 +212,10 @@ compute_value_ticks (FwChart *self,
 
   if (self->has_limits && !self->compact && !isnan (min))
     {
-      if (!isnan (self->warning_low))
-        min = MIN (min, self->warning_low);
-      if (!isnan (self->warning_high))
-        max = MAX (max, self->warning_high);
+      if (!isnan (self->limits.warning_low))
+        min = MIN (min, self->limits.warning_low);
+      if (!isnan (self->limits.warning_high))
+        max = MAX (max, self->limits.warning_high);
     }
 
   if (self->compact && !isnan (min))
@@ -347,17 +344,19 @@ static void
 draw_limits (FwChart     *self,
              GtkSnapshot *snapshot)
 {
+  const FwLimits *l = &self->limits;
+
   if (!self->has_limits)
     return;
 
-  if (!isnan (self->critical_low))
-    draw_band (self, snapshot, NAN, self->critical_low, &critical_band);
-  if (!isnan (self->warning_low))
-    draw_band (self, snapshot, self->critical_low, self->warning_low, &warning_band);
-  if (!isnan (self->warning_high))
-    draw_band (self, snapshot, self->warning_high, self->critical_high, &warning_band);
-  if (!isnan (self->critical_high))
-    draw_band (self, snapshot, self->critical_high, NAN, &critical_band);
+  if (!isnan (l->critical_low))
+    draw_band (self, snapshot, NAN, l->critical_low, &critical_band);
+  if (!isnan (l->warning_low))
+    draw_band (self, snapshot, l->critical_low, l->warning_low, &warning_band);
+  if (!isnan (l->warning_high))
+    draw_band (self, snapshot, l->warning_high, l->critical_high, &warning_band);
+  if (!isnan (l->critical_high))
+    draw_band (self, snapshot, l->critical_high, NAN, &critical_band);
 }
 
 static void
@@ -1305,23 +1304,19 @@ fw_chart_get_series (FwChart *self,
 /**
  * fw_chart_set_limits:
  *
- * Draws the warning and critical bands of @parameter's limits.
+ * Draws bands where the values are past @limits: warning in yellow,
+ * critical in red.
  */
 void
-fw_chart_set_limits (FwChart     *self,
-                     FwParameter  parameter)
+fw_chart_set_limits (FwChart        *self,
+                     const FwLimits *limits)
 {
-  const FwParameterInfo *info = fw_parameter_get_info (parameter);
-
   g_return_if_fail (FW_IS_CHART (self));
-  g_return_if_fail (info != NULL);
+  g_return_if_fail (limits != NULL);
 
-  self->has_limits = !isnan (info->critical_low) || !isnan (info->warning_low) ||
-                     !isnan (info->warning_high) || !isnan (info->critical_high);
-  self->critical_low = info->critical_low;
-  self->warning_low = info->warning_low;
-  self->warning_high = info->warning_high;
-  self->critical_high = info->critical_high;
+  self->limits = *limits;
+  self->has_limits = !isnan (limits->critical_low) || !isnan (limits->warning_low) ||
+                     !isnan (limits->warning_high) || !isnan (limits->critical_high);
   invalidate_data (self);
 }
 
@@ -1546,7 +1541,7 @@ fw_chart_init (FwChart *self)
 
   self->series = g_ptr_array_new_with_free_func (g_object_unref);
   self->columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  self->critical_low = self->warning_low = self->warning_high = self->critical_high = NAN;
+  self->limits = (FwLimits) { NAN, NAN, NAN, NAN };
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);

@@ -38,7 +38,7 @@ guint          fw_chart_get_n_series     (FwChart       *self);
 FwChartSeries *fw_chart_get_series       (FwChart       *self,
                                           guint          index);
 void           fw_chart_set_limits       (FwChart       *self,
-                                          FwParameter    parameter);
+                                          const FwLimits *limits);
 void           fw_chart_clear_limits     (FwChart       *self);
 void           fw_chart_data_changed     (FwChart       *self);
 

@@ -114,6 +114,7 @@ rebuild_series (FwComparePage *self)
   const FwParameterInfo *info = fw_parameter_get_info (self->parameter);
   g_autofree char *title = NULL;
   GtkWidget *child;
+  FwLimits limits;
   guint n = 0;
 
   fw_chart_group_remove_all (self->group);
@@ -140,7 +141,8 @@ rebuild_series (FwComparePage *self)
   else
     title = g_strdup (fw_parameter_get_label (self->parameter));
   fw_chart_set_title (self->chart, title);
-  fw_chart_set_limits (self->chart, self->parameter);
+  fw_parameter_get_limits (self->parameter, &limits);
+  fw_chart_set_limits (self->chart, &limits);
   adw_window_title_set_subtitle (self->title, fw_parameter_get_label (self->parameter));
 
   if (self->candidates->len == 0)

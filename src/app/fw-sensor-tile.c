@@ -154,6 +154,7 @@ fw_sensor_tile_constructed (GObject *object)
   FwSensorTile *self = FW_SENSOR_TILE (object);
   g_autoptr(FwChartSeries) series = NULL;
   FwParameter parameter;
+  FwLimits limits;
 
   G_OBJECT_CLASS (fw_sensor_tile_parent_class)->constructed (object);
 
@@ -164,7 +165,8 @@ fw_sensor_tile_constructed (GObject *object)
                                 fw_parameter_get_label (parameter),
                                 fw_sensor_get_interval (self->sensor));
   fw_chart_add_series (self->sparkline, series);
-  fw_chart_set_limits (self->sparkline, parameter);
+  fw_parameter_get_limits (parameter, &limits);
+  fw_chart_set_limits (self->sparkline, &limits);
   if (self->timezone == NULL)
     self->timezone = g_time_zone_new_utc ();
   fw_chart_set_timezone (self->sparkline, self->timezone);

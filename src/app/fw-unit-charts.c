@@ -84,6 +84,7 @@ build_charts (FwUnitCharts *self,
       g_autofree char *title = chart_title (sensor);
       FwParameter parameter = fw_sensor_get_parameter (sensor);
       GtkWidget *chart = fw_chart_new ();
+      FwLimits limits;
       GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
       series = fw_chart_series_new (fw_record_get_id (FW_RECORD (sensor)), parameter,
@@ -92,7 +93,8 @@ build_charts (FwUnitCharts *self,
 
       fw_chart_set_title (FW_CHART (chart), title);
       fw_chart_set_timezone (FW_CHART (chart), self->timezone);
-      fw_chart_set_limits (FW_CHART (chart), parameter);
+      fw_parameter_get_limits (parameter, &limits);
+      fw_chart_set_limits (FW_CHART (chart), &limits);
       fw_chart_add_series (FW_CHART (chart), series);
       gtk_widget_set_size_request (chart, -1, 200);
 

@@ -65,6 +65,23 @@ fw_parameter_get_info (FwParameter parameter)
   return &parameters[parameter];
 }
 
+/**
+ * fw_parameter_get_limits:
+ * @limits: (out caller-allocates): the parameter's default warning and
+ *   critical levels, which a unit's alert rules will refine
+ */
+void
+fw_parameter_get_limits (FwParameter  parameter,
+                         FwLimits    *limits)
+{
+  const FwParameterInfo *info = fw_parameter_get_info (parameter);
+
+  g_return_if_fail (info != NULL);
+  g_return_if_fail (limits != NULL);
+
+  *limits = (FwLimits) { info->critical_low, info->warning_low, info->warning_high, info->critical_high };
+}
+
 gboolean
 fw_parameter_from_id (const char  *id,
                       FwParameter *parameter)

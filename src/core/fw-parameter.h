@@ -60,7 +60,18 @@ typedef struct
   double       steady_per_hour; /* a slower change reads as "steady" */
 } FwParameterInfo;
 
+/* Warning and critical levels; NAN where there is none. */
+typedef struct
+{
+  double critical_low;
+  double warning_low;
+  double warning_high;
+  double critical_high;
+} FwLimits;
+
 const FwParameterInfo *fw_parameter_get_info      (FwParameter  parameter);
+void                   fw_parameter_get_limits    (FwParameter  parameter,
+                                                   FwLimits    *limits);
 gboolean               fw_parameter_from_id       (const char  *id,
                                                    FwParameter *parameter);
 const char            *fw_parameter_to_id         (FwParameter  parameter);
