@@ -294,6 +294,12 @@ series_reaches (gpointer data)
   return summary.count > 0;
 }
 
+static gboolean
+unit_charts_idle (gpointer data)
+{
+  return !fw_unit_charts_get_loading (data);
+}
+
 /* The Charts view of a unit: a chart per sensor, titled, read for the
  * range; a preset changes the span; new readings appear on refresh
  * without a reload. */
@@ -322,6 +328,7 @@ test_unit_charts (void)
   fw_test_wait_until (charts_loaded, charts, "every chart's last day");
 
   g_assert_nonnull (fw_chart_get_title (g_ptr_array_index (charts, 0)));
+  fw_test_wait_until (unit_charts_idle, view, "the charts to stop reading");
   range = fw_unit_charts_get_range (FW_UNIT_CHARTS (view));
   g_assert_cmpint (fw_time_range_get_span (range), ==, 86400);
   g_assert_true (fw_time_range_follows_now (range));
@@ -344,6 +351,7 @@ test_unit_charts (void)
   fw_unit_charts_refresh (FW_UNIT_CHARTS (view), farm.now + 120);
   expect = (Expect) { series, farm.now + 60 };
   fw_test_wait_until (series_reaches, &expect, "the new reading in the chart");
+  fw_test_wait_until (unit_charts_idle, view, "the charts to stop reading");
   g_assert_true (fw_time_range_follows_now (range));
   g_assert_cmpint (fw_time_range_get_now (range), ==, farm.now + 120);
 

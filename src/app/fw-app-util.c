@@ -105,3 +105,19 @@ fw_box_remove_all (GtkBox *box)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
     gtk_box_remove (box, child);
 }
+
+/**
+ * fw_spinner_set_active:
+ *
+ * Spins @spinner and shows it, or stops and hides it: the theme draws a
+ * spinner that does not spin as a still wheel, which reads as a hang.
+ */
+void
+fw_spinner_set_active (GtkSpinner *spinner,
+                       gboolean    active)
+{
+  g_return_if_fail (GTK_IS_SPINNER (spinner));
+
+  gtk_spinner_set_spinning (spinner, active);
+  gtk_widget_set_visible (GTK_WIDGET (spinner), active);
+}

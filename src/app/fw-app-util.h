@@ -23,5 +23,7 @@ void  fw_toast_overlay_add_text  (AdwToastOverlay *overlay,
 void  fw_widget_add_toast        (GtkWidget       *widget,
                                   const char      *text);
 void  fw_box_remove_all          (GtkBox          *box);
+void  fw_spinner_set_active      (GtkSpinner      *spinner,
+                                  gboolean         active);
 
 G_END_DECLS

@@ -910,6 +910,7 @@ fw_chart_query_tooltip (GtkWidget  *widget,
   g_autofree char *when = NULL;
   gboolean any = FALSE;
   FwSpan span = FW_SPAN_RAW;
+  FwTime time = 0;
 
   if (self->compact || self->range == NULL || self->selecting || self->panning)
     return FALSE;
@@ -942,6 +943,9 @@ fw_chart_query_tooltip (GtkWidget  *widget,
         continue;
 
       span = MAX (span, fw_chart_series_get_span (series));
+      /* The moment of the reading itself where the pixel holds one. */
+      if (time == 0)
+        time = column->first + (column->last - column->first) / 2;
       mean = fw_format_value_with_unit (parameter, column->sum / column->count);
       label = g_markup_escape_text (fw_chart_series_get_label (series), -1);
 
@@ -966,7 +970,7 @@ fw_chart_query_tooltip (GtkWidget  *widget,
   if (!any)
     return FALSE;
 
-  when = fw_time_axis_format_time (x_to_time (self, x), span, self->timezone);
+  when = fw_time_axis_format_time (time, span, self->timezone);
   g_string_prepend (markup, when);
   gtk_tooltip_set_markup (tooltip, markup->str);
   return TRUE;

@@ -84,7 +84,9 @@ candidate_free (Candidate *candidate)
 static void
 update_spinner (FwComparePage *self)
 {
-  gtk_spinner_set_spinning (self->spinner, self->listing || fw_chart_group_get_loading (self->group));
+  gboolean loading = self->listing || fw_chart_group_get_loading (self->group);
+
+  fw_spinner_set_active (self->spinner, loading);
 }
 
 static GtkWidget *

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fw-app-util.h"
 #include "fw-sign-in-dialog.h"
 
 struct _FwSignInDialog
@@ -41,7 +42,7 @@ static void
 set_busy (FwSignInDialog *self,
           gboolean        busy)
 {
-  gtk_spinner_set_spinning (self->spinner, busy);
+  fw_spinner_set_active (self->spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);

@@ -174,6 +174,14 @@ fw_unit_charts_get_charts (FwUnitCharts *self)
   return fw_chart_group_get_charts (self->group);
 }
 
+gboolean
+fw_unit_charts_get_loading (FwUnitCharts *self)
+{
+  g_return_val_if_fail (FW_IS_UNIT_CHARTS (self), FALSE);
+
+  return fw_chart_group_get_loading (self->group);
+}
+
 /**
  * fw_unit_charts_get_range:
  *
@@ -196,7 +204,9 @@ on_map_cb (FwUnitCharts *self)
 static void
 on_loading_cb (FwUnitCharts *self)
 {
-  gtk_spinner_set_spinning (self->spinner, fw_chart_group_get_loading (self->group));
+  gboolean loading = fw_chart_group_get_loading (self->group);
+
+  fw_spinner_set_active (self->spinner, loading);
 }
 
 static void

@@ -25,5 +25,6 @@ void       fw_unit_charts_refresh     (FwUnitCharts *self,
                                        FwTime        now);
 GPtrArray *fw_unit_charts_get_charts  (FwUnitCharts *self);
 FwTimeRange *fw_unit_charts_get_range (FwUnitCharts *self);
+gboolean   fw_unit_charts_get_loading (FwUnitCharts *self);
 
 G_END_DECLS
