@@ -469,6 +469,7 @@ draw_run (FwChart             *self,
 {
   double line_width;
   guint filled = 0;
+  gint64 readings = 0;
   gboolean dense;
 
   cairo_new_path (cr);
@@ -494,14 +495,18 @@ draw_run (FwChart             *self,
       return;
     }
 
-  /* A dense line (nearly every column holds data) is drawn as boxes two
-   * pixels wide, one per step between neighbouring means: cairo fills
-   * boxes far faster than it strokes a long jagged line. A sparser line,
-   * zoomed in, is stroked, in short pieces for the same reason. */
+  /* A decimated line (nearly every column holds data, several readings
+   * each) is drawn as boxes two pixels wide, one per step between
+   * neighbouring means: cairo fills boxes far faster than it strokes a long
+   * jagged line. A line of single readings, zoomed in, is stroked, in short
+   * pieces for the same reason, and looks smoother for it. */
   line_width = self->compact ? 1.5 : 2;
   for (guint j = start; j <= end; j++)
-    filled += c[j].count > 0;
-  dense = filled * 10 >= (end - start + 1) * 9;
+    {
+      filled += c[j].count > 0;
+      readings += c[j].count;
+    }
+  dense = filled * 10 >= (end - start + 1) * 9 && readings >= 3 * filled;
 
   if (dense)
     {

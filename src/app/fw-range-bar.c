@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "fw-range-bar.h"
@@ -32,6 +33,7 @@ struct _FwRangeBar
   GtkToggleButton *preset_30d;
   GtkToggleButton *preset_1y;
   GtkToggleButton *preset_all;
+  GtkDropDown     *preset_dropdown;
   GtkPopover      *custom_popover;
   GtkCalendar     *from_calendar;
   GtkCalendar     *to_calendar;
@@ -104,17 +106,21 @@ sync_buttons (FwRangeBar *self)
   g_autofree char *to = NULL;
   g_autofree char *text = NULL;
 
+  guint shown = G_N_ELEMENTS (presets);   /* "Other Range" */
+
   self->updating = TRUE;
 
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
     {
       FwTime preset_span = presets[i].span == ALL_HISTORY ? all_span (self) : presets[i].span;
-      gboolean active = follows && ABS (span - preset_span) <= preset_span / 50;
+      gboolean active = shown == G_N_ELEMENTS (presets) && follows &&
+                        ABS (span - preset_span) <= preset_span / 50;
 
       gtk_toggle_button_set_active (preset_button (self, &presets[i]), active);
       if (active)
-        break;
+        shown = i;
     }
+  gtk_drop_down_set_selected (self->preset_dropdown, shown);
 
   self->updating = FALSE;
 
@@ -160,6 +166,18 @@ on_preset_toggled_cb (FwRangeBar      *self,
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
     if (preset_button (self, &presets[i]) == button)
       fw_range_bar_show_preset (self, presets[i].span);
+}
+
+/* The narrow bar's list of the same presets. */
+static void
+on_preset_selected_cb (FwRangeBar *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->preset_dropdown);
+
+  if (self->updating || self->range == NULL || selected >= G_N_ELEMENTS (presets))
+    return;
+
+  fw_range_bar_show_preset (self, presets[selected].span);
 }
 
 static GDateTime *
@@ -331,6 +349,7 @@ fw_range_bar_class_init (FwRangeBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwRangeBar, preset_30d);
   gtk_widget_class_bind_template_child (widget_class, FwRangeBar, preset_1y);
   gtk_widget_class_bind_template_child (widget_class, FwRangeBar, preset_all);
+  gtk_widget_class_bind_template_child (widget_class, FwRangeBar, preset_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FwRangeBar, custom_popover);
   gtk_widget_class_bind_template_child (widget_class, FwRangeBar, from_calendar);
   gtk_widget_class_bind_template_child (widget_class, FwRangeBar, to_calendar);
@@ -345,6 +364,9 @@ static void
 fw_range_bar_init (FwRangeBar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_swapped (self->preset_dropdown, "notify::selected",
+                            G_CALLBACK (on_preset_selected_cb), self);
 }
 
 /**
