@@ -557,6 +557,36 @@ span_start (FwTime t,
   return t - (into < 0 ? into + span : into);
 }
 
+/* Runs @sql, bound to @id when it has a parameter, for the one number
+ * it selects; @fallback when it selects no row or NULL. The caller holds
+ * the lock. */
+static gboolean
+query_number (FwCache     *self,
+              const char  *sql,
+              gint64       id,
+              gint64       fallback,
+              gint64      *number,
+              const char  *doing,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (sqlite3_bind_parameter_count (stmt) > 0)
+    sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *number = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL
+            ? sqlite3_column_int64 (stmt, 0) : fallback;
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_error_from_db (self, error, rc, doing);
+  return TRUE;
+}
+
 /* Raw readings before this time were folded away (fw_cache_roll_up_readings());
  * only their summaries remain. */
 static gboolean
@@ -564,23 +594,10 @@ get_folded_before (FwCache  *self,
                    FwTime   *folded_before,
                    GError  **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
-  stmt = prepare (self,
-                  "SELECT CAST (value AS INTEGER) FROM sync_state "
-                  "WHERE key = 'readings-folded-before'",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-
-  rc = sqlite3_step (stmt);
-  *folded_before = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : G_MININT64;
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_error_from_db (self, error, rc, _("reading sensor history"));
-  return TRUE;
+  return query_number (self,
+                       "SELECT CAST (value AS INTEGER) FROM sync_state "
+                       "WHERE key = 'readings-folded-before'",
+                       0, G_MININT64, folded_before, _("reading sensor history"), error);
 }
 
 static int
@@ -766,7 +783,6 @@ insert_readings_cb (FwCache  *self,
   g_autoptr(GArray) hours = NULL;
   g_autoptr(GArray) days = NULL;
   sqlite3_stmt *raw;
-  sqlite3_stmt *stmt;
   FwTime folded_before;
   FwTime newest;
   guint n_late = 0;
@@ -776,16 +792,9 @@ insert_readings_cb (FwCache  *self,
   if (!get_folded_before (self, &folded_before, error))
     return FALSE;
 
-  stmt = prepare (self, "SELECT max (t) FROM readings WHERE sensor_id = ?1", error);
-  if (stmt == NULL)
+  if (!query_number (self, "SELECT max (t) FROM readings WHERE sensor_id = ?1",
+                     insert->sensor_id, G_MININT64, &newest, _("saving readings"), error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, insert->sensor_id);
-  rc = sqlite3_step (stmt);
-  newest = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL
-           ? sqlite3_column_int64 (stmt, 0) : G_MININT64;
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW)
-    return set_error_from_db (self, error, rc, _("saving readings"));
 
   /* A reading delivered twice is the same reading: the later copy wins,
    * so a re-sent batch changes nothing. */
@@ -1454,34 +1463,18 @@ fw_cache_get_first_time (FwCache  *self,
                          FwTime   *first,
                          GError  **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  gboolean ok;
 
   g_return_val_if_fail (FW_IS_CACHE (self), FALSE);
   g_return_val_if_fail (first != NULL, FALSE);
 
   g_rec_mutex_lock (&self->lock);
-
-  stmt = prepare (self,
-                  "SELECT coalesce (min (start), 0) FROM reading_summaries "
-                  "WHERE sensor_id = ?1 AND span = 3600",
-                  error);
-  if (stmt == NULL)
-    {
-      g_rec_mutex_unlock (&self->lock);
-      return FALSE;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, sensor_id);
-  rc = sqlite3_step (stmt);
-  *first = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_reset (stmt);
-
+  ok = query_number (self,
+                     "SELECT min (start) FROM reading_summaries WHERE sensor_id = ?1 AND span = 3600",
+                     sensor_id, 0, first, _("reading sensor history"), error);
   g_rec_mutex_unlock (&self->lock);
 
-  if (rc != SQLITE_ROW)
-    return set_error_from_db (self, error, rc, _("reading sensor history"));
-  return TRUE;
+  return ok;
 }
 
 /**
@@ -1542,26 +1535,15 @@ gint64
 fw_cache_count_readings (FwCache  *self,
                          GError  **error)
 {
-  sqlite3_stmt *stmt;
   gint64 count = -1;
 
   g_return_val_if_fail (FW_IS_CACHE (self), -1);
 
   g_rec_mutex_lock (&self->lock);
-
-  stmt = prepare (self, "SELECT count(*) FROM readings", error);
-  if (stmt != NULL)
-    {
-      int rc = sqlite3_step (stmt);
-
-      if (rc == SQLITE_ROW)
-        count = sqlite3_column_int64 (stmt, 0);
-      else
-        set_error_from_db (self, error, rc, _("counting readings"));
-      sqlite3_reset (stmt);
-    }
-
+  if (!query_number (self, "SELECT count (*) FROM readings", 0, 0, &count, _("counting readings"), error))
+    count = -1;
   g_rec_mutex_unlock (&self->lock);
+
   return count;
 }
 
