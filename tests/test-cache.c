@@ -218,6 +218,90 @@ test_cache_migrate (Fixture       *fixture,
   sqlite3_close (db);
 }
 
+static void
+assert_bucket (GArray *buckets,
+               guint   index,
+               FwTime  time,
+               double  min,
+               double  max,
+               double  sum,
+               gint64  count)
+{
+  FwBucket *bucket = &g_array_index (buckets, FwBucket, index);
+
+  g_assert_cmpint (bucket->time, ==, time);
+  g_assert_cmpfloat (bucket->min, ==, min);
+  g_assert_cmpfloat (bucket->max, ==, max);
+  g_assert_cmpfloat (bucket->sum, ==, sum);
+  g_assert_cmpint (bucket->count, ==, count);
+}
+
+/* A cache of version 5: hours 10:00 and 11:00 folded into rollups, a late
+ * reading left raw in the folded 10:00, and raw readings from 12:00. */
+static void
+write_version_5 (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (sqlite3_exec (db, fw_cache_migrations[i], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO farms (id, uuid, created_at, updated_at, name) "
+                                 "VALUES (1, 'f0000000-0000-4000-8000-000000000001', 1, 1, 'Old farm');"
+                                 "INSERT INTO sites (id, uuid, created_at, updated_at, farm_id, name) "
+                                 "VALUES (1, 'f0000000-0000-4000-8000-000000000002', 1, 1, 1, 'Site');"
+                                 "INSERT INTO units (id, uuid, created_at, updated_at, site_id, name, kind) "
+                                 "VALUES (1, 'f0000000-0000-4000-8000-000000000003', 1, 1, 1, 'Pond', 'pond');"
+                                 "INSERT INTO sensors (id, uuid, created_at, updated_at, unit_id, parameter, "
+                                 "  unit_of_measure, interval_s) "
+                                 "VALUES (1, 'f0000000-0000-4000-8000-000000000004', 1, 1, 1, 'temperature', '°C', 600);"
+                                 "INSERT INTO reading_rollups VALUES (1, 36000, 20, 22, 126, 6), (1, 39600, 21, 23, 132, 6);"
+                                 "INSERT INTO readings VALUES (1, 36030, 30), (1, 43200, 24), (1, 43800, 25);"
+                                 "PRAGMA user_version = 5;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Version 6 sums up every reading per hour and day: the folded hours keep
+ * their figures, the late raw reading joins its hour, and the folding
+ * point is recorded. */
+static void
+test_cache_migrate_summaries (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  FwCache *cache;
+  g_autoptr(GArray) hours = NULL;
+  g_autoptr(GArray) days = NULL;
+  g_autoptr(GArray) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  FwTime folded_before = 0;
+
+  write_version_5 (fixture->path);
+  cache = open_cache (fixture->path);
+
+  hours = fw_cache_get_buckets (cache, 1, 0, G_MAXINT64, FW_SPAN_HOUR, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hours->len, ==, 3);
+  assert_bucket (hours, 0, 36000, 20, 30, 156, 7);
+  assert_bucket (hours, 1, 39600, 21, 23, 132, 6);
+  assert_bucket (hours, 2, 43200, 24, 25, 49, 2);
+
+  days = fw_cache_get_buckets (cache, 1, 0, G_MAXINT64, FW_SPAN_DAY, &error);
+  g_assert_cmpuint (days->len, ==, 1);
+  assert_bucket (days, 0, 0, 20, 30, 337, 15);
+
+  g_assert_true (fw_cache_get_folded_before (cache, &folded_before, &error));
+  g_assert_cmpint (folded_before, ==, 43200);
+  raw = fw_cache_get_readings (cache, 1, 0, G_MAXINT64, &error);
+  g_assert_cmpuint (raw->len, ==, 2);
+  g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, 2);
+
+  g_assert_finalize_object (cache);
+}
+
 /* Opening @path must fail with @code, name the file, and change nothing. */
 static void
 assert_refused (const char   *path,
@@ -389,23 +473,6 @@ test_cache_range_edges (Fixture       *fixture,
   g_assert_finalize_object (cache);
 }
 
-static void
-assert_bucket (GArray *buckets,
-               guint   index,
-               FwTime  time,
-               double  min,
-               double  max,
-               double  sum,
-               gint64  count)
-{
-  FwBucket *bucket = &g_array_index (buckets, FwBucket, index);
-
-  g_assert_cmpint (bucket->time, ==, time);
-  g_assert_cmpfloat (bucket->min, ==, min);
-  g_assert_cmpfloat (bucket->max, ==, max);
-  g_assert_cmpfloat (bucket->sum, ==, sum);
-  g_assert_cmpint (bucket->count, ==, count);
-}
 
 /* Six hours of readings every ten minutes; the first three are folded
  * away, and the hourly view reads the same before and after. */
@@ -916,6 +983,7 @@ main (int   argc,
   ADD ("create", test_cache_create);
   ADD ("reopen", test_cache_reopen);
   ADD ("migrate-from-version-1", test_cache_migrate);
+  ADD ("migrate-summaries", test_cache_migrate_summaries);
   ADD ("refuse-newer-version", test_cache_refuse_newer);
   ADD ("refuse-not-sqlite", test_cache_refuse_not_sqlite);
   ADD ("refuse-corrupt", test_cache_refuse_corrupt);

@@ -396,8 +396,9 @@ test_plan_load (void)
   g_assert_cmpint (from, ==, now);
   g_assert_cmpint (to, ==, now + 3600);
 
-  /* New readings: the stretch after the sync's mark is read again. */
-  fw_chart_series_invalidate_after (series, now - 3600);
+  /* New readings: the stretch after the sync's mark is read again, from
+   * the start of the hour that holds the mark. */
+  fw_chart_series_invalidate_after (series, now - 3600 + 1234);
   g_assert_true (fw_chart_series_plan_load (series, 0, 100 * day, FW_SPAN_HOUR, now + 600, &from, &to));
   g_assert_cmpint (from, ==, now - 3600);
 }

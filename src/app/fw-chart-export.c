@@ -275,6 +275,9 @@ on_chooser_response_cb (GtkNativeDialog *chooser,
     goto out;
 
   file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file == NULL)
+    goto out;
+
   contents = fw_chart_export_render (export->charts, export->format, export->title, &error);
   if (contents == NULL)
     {

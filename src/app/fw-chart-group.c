@@ -214,7 +214,7 @@ earliest_thread (GTask        *task,
         result = result == 0 ? first : MIN (result, first);
     }
 
-  g_task_return_int (task, result);
+  g_task_return_pointer (task, g_memdup2 (&result, sizeof result), g_free);
 }
 
 static void
@@ -224,16 +224,16 @@ on_earliest_cb (GObject      *source,
 {
   FwChartGroup *self = FW_CHART_GROUP (source);
   g_autoptr(GError) error = NULL;
-  gssize earliest = g_task_propagate_int (G_TASK (result), &error);
+  g_autofree FwTime *earliest = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (error != NULL)
+  if (earliest == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_signal_emit (self, signals[FAILED], 0, error->message);
       return;
     }
 
-  self->earliest = earliest;
+  self->earliest = *earliest;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EARLIEST]);
 }
 

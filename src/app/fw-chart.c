@@ -18,8 +18,8 @@
  * axes, labels or interaction.
  *
  * Mouse: hover for the values, drag to zoom into a span, Shift+drag or the
- * middle button to pan, scroll to zoom about the pointer, horizontal
- * scroll to pan. Keyboard: +/- zoom, arrows pan, Page Up/Down pan by a
+ * middle button to pan, scroll to zoom about the pointer (in a scrolling
+ * page once the chart is clicked, or with Ctrl), horizontal scroll to pan. Keyboard: +/- zoom, arrows pan, Page Up/Down pan by a
  * whole range, End returns to the present.
  */
 
@@ -1074,19 +1074,31 @@ on_drag_end_cb (FwChart        *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Vertical scrolling zooms about the pointer, horizontal scrolling pans.
+ * A chart in a scrolling page lets the page have the wheel unless the
+ * chart has the focus (it was clicked) or Ctrl is held, so a stack of
+ * charts can still be scrolled through. */
 static gboolean
 on_scroll_cb (FwChart                  *self,
               double                    dx,
               double                    dy,
               GtkEventControllerScroll *controller)
 {
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  gboolean zooms;
+
   if (self->range == NULL || self->compact)
     return FALSE;
+
+  zooms = dy != 0 &&
+          ((state & GDK_CONTROL_MASK) != 0 ||
+           gtk_widget_has_focus (GTK_WIDGET (self)) ||
+           gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW) == NULL);
 
   if (dx != 0)
     fw_time_range_pan (self->range, dx * 0.05);
 
-  if (dy != 0)
+  if (zooms)
     {
       FwTime anchor = self->hovering ? x_to_time (self, self->hover_x)
                                      : fw_time_range_get_from (self->range) + fw_time_range_get_span (self->range) / 2;
@@ -1094,7 +1106,7 @@ on_scroll_cb (FwChart                  *self,
       fw_time_range_zoom (self->range, pow (1.25, dy), anchor);
     }
 
-  return TRUE;
+  return dx != 0 || zooms;
 }
 
 static FwTime

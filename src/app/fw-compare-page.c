@@ -291,6 +291,15 @@ on_candidates_cb (GObject      *source,
   g_ptr_array_unref (self->candidates);
   self->candidates = g_steal_pointer (&candidates);
 
+  /* Another farm's units, or none of the chosen left: start afresh. */
+  if (!fresh)
+    {
+      fresh = TRUE;
+      for (guint i = 0; i < self->candidates->len; i++)
+        if (g_hash_table_contains (self->chosen, ((Candidate *) g_ptr_array_index (self->candidates, i))->unit_uuid))
+          fresh = FALSE;
+    }
+
   if (fresh)
     {
       g_hash_table_remove_all (self->chosen);

@@ -73,7 +73,9 @@ all_span (FwRangeBar *self)
 
   if (self->earliest <= 0 || self->earliest >= now)
     return 365 * 86400;
-  return (now - self->earliest) * 41 / 40;
+  /* The range ends a fortieth of its span after now (FwTimeRange), and
+   * must still begin at the first reading. */
+  return (now - self->earliest) * 40 / 39 + 1;
 }
 
 /* Short enough for the bar: no weekday, and the year only when the range
@@ -246,7 +248,8 @@ on_custom_apply_cb (FwRangeBar *self)
       return;
     }
 
-  fw_time_range_set (self->range, from, to);
+  /* A last day of today ends now, not at midnight to come. */
+  fw_time_range_set (self->range, from, MIN (to, fw_time_range_get_now (self->range)));
   gtk_popover_popdown (self->custom_popover);
 }
 

@@ -76,6 +76,12 @@ create_tile_cb (gpointer item,
 }
 
 static void
+notify_loading (FwUnitPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
 set_loading (FwUnitPage *self,
              gboolean    loading)
 {
@@ -84,7 +90,7 @@ set_loading (FwUnitPage *self,
 
   self->loading = loading;
   gtk_spinner_set_spinning (self->spinner, loading);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  notify_loading (self);
 }
 
 static void
@@ -240,6 +246,7 @@ fw_unit_page_show_unit (FwUnitPage *self,
       g_clear_pointer (&self->timezone, g_time_zone_unref);
       self->timezone = timezone != NULL ? g_time_zone_ref (timezone) : g_time_zone_new_utc ();
       g_list_store_remove_all (self->sensors);
+      fw_chart_group_remove_all (self->sparklines);
       gtk_stack_set_visible_child_name (self->stack, "loading");
     }
 
@@ -337,7 +344,7 @@ fw_unit_page_get_property (GObject    *object,
       break;
 
     case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
+      g_value_set_boolean (value, fw_unit_page_get_loading (self));
       break;
 
     default:
@@ -429,6 +436,8 @@ fw_unit_page_init (FwUnitPage *self)
   self->sensors = g_list_store_new (FW_TYPE_SENSOR);
   self->sparklines = fw_chart_group_new ();
   g_signal_connect_object (self->sparklines, "failed", G_CALLBACK (fw_widget_add_toast),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sparklines, "notify::loading", G_CALLBACK (notify_loading),
                            self, G_CONNECT_SWAPPED);
   gtk_flow_box_bind_model (self->tiles, G_LIST_MODEL (self->sensors),
                            create_tile_cb, self, NULL);

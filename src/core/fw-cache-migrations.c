@@ -239,21 +239,24 @@ static const char migration_6[] =
   "INSERT INTO sync_state (key, value) "
   "  SELECT 'readings-folded-before', max (hour) + 3600 FROM reading_rollups HAVING count (*) > 0;"
   /* Migration 4 let a late reading for a folded hour stay raw until the
-   * next fold; such a reading is folded now. */
+   * next fold; such a reading is folded now. With nothing folded the
+   * bound is NULL and nothing moves. Hours and days start at the floor
+   * of a time, before 1970 too. */
   "INSERT INTO reading_rollups (sensor_id, hour, lowest, highest, total, count) "
-  "  SELECT sensor_id, t - t % 3600, min (value), max (value), sum (value), count (*) FROM readings "
-  "  WHERE t < (SELECT coalesce (max (hour) + 3600, 0) FROM reading_rollups) GROUP BY 1, 2 "
+  "  SELECT sensor_id, t - ((t % 3600) + 3600) % 3600, min (value), max (value), sum (value), count (*) "
+  "  FROM readings WHERE t < (SELECT max (hour) + 3600 FROM reading_rollups) GROUP BY 1, 2 "
   "  ON CONFLICT (sensor_id, hour) DO UPDATE SET "
   "  lowest = min (lowest, excluded.lowest), highest = max (highest, excluded.highest), "
   "  total = total + excluded.total, count = count + excluded.count;"
-  "DELETE FROM readings WHERE t < (SELECT coalesce (max (hour) + 3600, 0) FROM reading_rollups);"
+  "DELETE FROM readings WHERE t < (SELECT max (hour) + 3600 FROM reading_rollups);"
   "INSERT INTO reading_summaries "
   "  SELECT sensor_id, 3600, hour, lowest, highest, total, count FROM reading_rollups;"
   "INSERT INTO reading_summaries "
-  "  SELECT sensor_id, 3600, t - t % 3600, min (value), max (value), sum (value), count (*) "
+  "  SELECT sensor_id, 3600, t - ((t % 3600) + 3600) % 3600, min (value), max (value), sum (value), count (*) "
   "  FROM readings GROUP BY 1, 3;"
   "INSERT INTO reading_summaries "
-  "  SELECT sensor_id, 86400, start - start % 86400, min (lowest), max (highest), sum (total), sum (count) "
+  "  SELECT sensor_id, 86400, start - ((start % 86400) + 86400) % 86400, "
+  "         min (lowest), max (highest), sum (total), sum (count) "
   "  FROM reading_summaries WHERE span = 3600 GROUP BY 1, 3;"
   "DROP TABLE reading_rollups;";
 

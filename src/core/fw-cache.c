@@ -1617,9 +1617,11 @@ roll_up_cb (FwCache  *self,
  * @n_rolled_up: (out) (optional): how many raw readings were let go
  *
  * Keeps the history before @before only as its summaries (hourly and
- * daily figures), in one transaction. A reading that arrives
- * later for that time is added to the summaries alone. The folding point
- * only moves forward. Blocks: call it from a worker thread, as the sync
+ * daily figures), in one transaction. A reading that arrives later for
+ * that time is added to the summaries alone; with no raw row left to
+ * tell, the same folded reading sent twice counts twice (the sync never
+ * pulls folded hours again, so it does not). The folding point only
+ * moves forward. Blocks: call it from a worker thread, as the sync
  * does after pulling readings.
  */
 gboolean

@@ -39,6 +39,8 @@ struct _FwChartSeries
   FwTime       view_from;      /* the range last planned for */
   FwTime       view_to;
   guint        generation;
+  guint        invalidations;  /* how often the cache said it holds more */
+  FwTime       invalid_from;   /* from when, the last time */
 };
 
 G_DEFINE_FINAL_TYPE (FwChartSeries, fw_chart_series, G_TYPE_OBJECT)
@@ -371,6 +373,12 @@ fw_chart_series_invalidate_after (FwChartSeries *self,
 {
   g_return_if_fail (FW_IS_CHART_SERIES (self));
 
+  /* The summary holding @time is read again whole. */
+  if (self->span != FW_SPAN_RAW)
+    time = settled_until (self->span, time);
+
+  self->invalidations++;
+  self->invalid_from = time;
   if (self->loaded_to > time)
     self->loaded_to = MAX (time, self->loaded_from);
 }
@@ -606,6 +614,7 @@ typedef struct
   FwTime   from;
   FwTime   to;
   FwTime   now;
+  guint    invalidations;   /* the series' count when the read was planned */
 } Load;
 
 static void
@@ -628,7 +637,7 @@ plan (FwChartSeries *self,
       FwTime         now)
 {
   FwSpan span = fw_span_for_range (from, to, n_pixels);
-  Load load = { NULL, self->sensor_id, span, 0, 0, now };
+  Load load = { NULL, self->sensor_id, span, 0, 0, now, self->invalidations };
 
   if (!fw_chart_series_plan_load (self, from, to, span, now, &load.from, &load.to))
     return NULL;
@@ -758,6 +767,12 @@ fw_chart_series_load_finish (FwChartSeries  *self,
   load = g_task_get_task_data (G_TASK (result));
   fw_chart_series_add_buckets (self, load->span, load->from, load->to, load->now,
                                (FwBucket *) (gpointer) buckets->data, buckets->len);
+
+  /* Read before the cache said it held more: what it read from then on
+   * may be old, and is read again. */
+  if (load->invalidations != self->invalidations && self->loaded_to > self->invalid_from)
+    self->loaded_to = MAX (self->invalid_from, self->loaded_from);
+
   return TRUE;
 }
 
