@@ -58,6 +58,7 @@ struct _FwChart
   graphene_rect_t plot;
   FwValueTicks   ticks;
   guint          plot_width;     /* as last allocated */
+  guint          notify_width_source;
 
   /* Pointer state. */
   double         hover_x;
@@ -848,6 +849,17 @@ fw_chart_measure (GtkWidget      *widget,
     }
 }
 
+static gboolean
+notify_plot_width_cb (gpointer user_data)
+{
+  FwChart *self = user_data;
+
+  self->notify_width_source = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLOT_WIDTH]);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 fw_chart_size_allocate (GtkWidget *widget,
                         int        width,
@@ -864,7 +876,10 @@ fw_chart_size_allocate (GtkWidget *widget,
   if ((guint) self->plot.size.width != self->plot_width)
     {
       self->plot_width = (guint) self->plot.size.width;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLOT_WIDTH]);
+      /* Told after the layout: whoever reads more data for the new width
+       * may change other widgets, which must not happen mid-allocation. */
+      if (self->notify_width_source == 0)
+        self->notify_width_source = g_idle_add (notify_plot_width_cb, self);
     }
 }
 
@@ -1405,6 +1420,7 @@ fw_chart_dispose (GObject *object)
 
   fw_chart_set_range (self, NULL);
   g_clear_pointer (&self->data_node, gsk_render_node_unref);
+  g_clear_handle_id (&self->notify_width_source, g_source_remove);
 
   G_OBJECT_CLASS (fw_chart_parent_class)->dispose (object);
 }
