@@ -476,6 +476,44 @@ test_window_renders_unit_page (Fixture       *fixture,
   g_assert_cmpuint (ink, >, (guint) (width * height / 20));
 }
 
+static gboolean
+charts_idle (gpointer data)
+{
+  Fixture *fixture = data;
+  FwUnitCharts *charts = fw_unit_page_get_charts (fw_window_get_unit_page (fixture->window));
+
+  return gtk_widget_get_mapped (GTK_WIDGET (charts)) &&
+         fw_unit_charts_get_charts (charts)->len > 0 &&
+         !fw_unit_charts_get_loading (charts);
+}
+
+/* The Charts view of the first unit opens on the last day, a chart per
+ * sensor, without a warning (they are fatal here). */
+static void
+test_window_charts_view (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  FwUnitPage *page = fw_window_get_unit_page (fixture->window);
+  FwUnitCharts *charts = fw_unit_page_get_charts (page);
+  GPtrArray *list;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 720);
+  open_cache (fixture, FALSE);
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
+
+  fw_unit_page_show_view (page, "charts");
+  fw_test_wait_until (charts_idle, fixture, "the charts of the first unit");
+
+  list = fw_unit_charts_get_charts (charts);
+  g_assert_cmpuint (list->len, ==, g_list_model_get_n_items (fw_unit_page_get_sensors (page)));
+  g_assert_cmpint (fw_time_range_get_span (fw_unit_charts_get_range (charts)), ==, 86400);
+  for (guint i = 0; i < list->len; i++)
+    g_assert_cmpuint (fw_chart_get_plot_width (g_ptr_array_index (list, i)), >, 300);
+
+  fw_unit_page_show_view (page, "overview");
+}
+
 static void
 test_window_remembers_size (void)
 {
@@ -567,6 +605,7 @@ main (int   argc,
   ADD ("error-names-file", 0, test_window_error_names_file);
   ADD ("narrow", 1, test_window_narrow);
   ADD ("renders-unit-page", 2, test_window_renders_unit_page);
+  ADD ("charts-view", 2, test_window_charts_view);
 
 #undef ADD
 

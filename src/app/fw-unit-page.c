@@ -263,6 +263,35 @@ fw_unit_page_reload (FwUnitPage *self)
   load_sensors (self);
 }
 
+/**
+ * fw_unit_page_show_view:
+ * @name: "overview" or "charts"
+ *
+ * Switches the page to one of its views, as the view switcher does.
+ */
+void
+fw_unit_page_show_view (FwUnitPage *self,
+                        const char *name)
+{
+  g_return_if_fail (FW_IS_UNIT_PAGE (self));
+  g_return_if_fail (name != NULL);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/**
+ * fw_unit_page_get_charts:
+ *
+ * Returns: (transfer none): the Charts view
+ */
+FwUnitCharts *
+fw_unit_page_get_charts (FwUnitPage *self)
+{
+  g_return_val_if_fail (FW_IS_UNIT_PAGE (self), NULL);
+
+  return self->charts;
+}
+
 FwUnit *
 fw_unit_page_get_unit (FwUnitPage *self)
 {

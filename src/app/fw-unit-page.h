@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "fw-core.h"
+#include "fw-unit-charts.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,8 @@ void        fw_unit_page_reload      (FwUnitPage *self);
 FwUnit     *fw_unit_page_get_unit    (FwUnitPage *self);
 GListModel *fw_unit_page_get_sensors (FwUnitPage *self);
 gboolean    fw_unit_page_get_loading (FwUnitPage *self);
+void        fw_unit_page_show_view   (FwUnitPage *self,
+                                      const char *name);
+FwUnitCharts *fw_unit_page_get_charts (FwUnitPage *self);
 
 G_END_DECLS
