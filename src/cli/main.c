@@ -342,6 +342,137 @@ command_log (FwCache  *cache,
   return EXIT_DONE;
 }
 
+/* A number option of `calc`, NAN until given. */
+static gboolean
+parse_number (const char  *name,
+              const char  *text,
+              double      *value,
+              GError     **error)
+{
+  char *end = NULL;
+
+  *value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (*value))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s needs a number, not “%s”"), name, text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static double calc_tan = NAN;
+static double calc_ph = NAN;
+static double calc_temp = NAN;
+static double calc_salinity = 0;
+static double calc_do = NAN;
+
+static gboolean
+calc_option_cb (const char  *option,
+                const char  *value,
+                gpointer     data,
+                GError     **error)
+{
+  double number;
+
+  if (!parse_number (option, value, &number, error))
+    return FALSE;
+
+  if (g_str_equal (option, "--tan"))
+    calc_tan = number;
+  else if (g_str_equal (option, "--ph"))
+    calc_ph = number;
+  else if (g_str_equal (option, "--temp"))
+    calc_temp = number;
+  else if (g_str_equal (option, "--salinity"))
+    calc_salinity = number;
+  else if (g_str_equal (option, "--do"))
+    calc_do = number;
+
+  return TRUE;
+}
+
+static const GOptionEntry calc_entries[] = {
+  { "tan", 0, 0, G_OPTION_ARG_CALLBACK, calc_option_cb, N_("Total ammonia nitrogen"), N_("MG_L") },
+  { "ph", 0, 0, G_OPTION_ARG_CALLBACK, calc_option_cb, N_("pH"), N_("PH") },
+  { "temp", 0, 0, G_OPTION_ARG_CALLBACK, calc_option_cb, N_("Water temperature"), N_("C") },
+  { "salinity", 0, 0, G_OPTION_ARG_CALLBACK, calc_option_cb, N_("Salinity, 0 for fresh water"), N_("PPT") },
+  { "do", 0, 0, G_OPTION_ARG_CALLBACK, calc_option_cb, N_("Dissolved oxygen measured"), N_("MG_L") },
+  G_OPTION_ENTRY_NULL
+};
+
+static void
+print_number (const char *name,
+              double      value,
+              int         digits)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[8];
+
+  /* Machine-readable: a decimal point whatever the locale. */
+  g_snprintf (format, sizeof format, "%%.%df", digits);
+  g_print ("%s: %s\n", name, g_ascii_formatd (buffer, sizeof buffer, format, value));
+}
+
+/* fishwatch-cli calc ammonia --tan MG_L --ph PH --temp C
+ * fishwatch-cli calc oxygen --temp C [--salinity PPT] [--do MG_L] */
+static int
+command_calc (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("ammonia|oxygen"));
+  g_autoptr(GError) error = NULL;
+  const char *what;
+
+  g_option_context_add_main_entries (context, calc_entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Water chemistry from a sample:\n"
+      "  ammonia --tan MG_L --ph PH --temp C          un-ionised ammonia (Emerson et al. 1975)\n"
+      "  oxygen --temp C [--salinity PPT] [--do MG_L] oxygen saturation (Benson and Krause 1984)"));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail (EXIT_USAGE, "%s", error->message);
+  if (argc != 2)
+    return fail (EXIT_USAGE, _("calc needs “ammonia” or “oxygen”: try calc --help"));
+  what = argv[1];
+
+  if (g_str_equal (what, "ammonia"))
+    {
+      double fraction;
+
+      if (isnan (calc_tan) || isnan (calc_ph) || isnan (calc_temp))
+        return fail (EXIT_USAGE, _("calc ammonia needs --tan, --ph and --temp"));
+      if (calc_tan < 0 || calc_tan > 100)
+        return fail (EXIT_USAGE, _("--tan %g mg/L is outside 0–100 mg/L"), calc_tan);
+      if (!fw_water_unionised_ammonia_fraction (calc_temp, calc_ph, &fraction, &error))
+        return fail (EXIT_USAGE, "%s", error->message);
+
+      print_number ("unionised_fraction", fraction, 5);
+      print_number ("unionised_ammonia_mg_l", fraction * calc_tan, 4);
+      return EXIT_DONE;
+    }
+
+  if (g_str_equal (what, "oxygen"))
+    {
+      double saturation;
+
+      if (isnan (calc_temp))
+        return fail (EXIT_USAGE, _("calc oxygen needs --temp"));
+      if (!isnan (calc_do) && (calc_do < 0 || calc_do > 30))
+        return fail (EXIT_USAGE, _("--do %g mg/L is outside 0–30 mg/L"), calc_do);
+      if (!fw_water_oxygen_saturation (calc_temp, calc_salinity, &saturation, &error))
+        return fail (EXIT_USAGE, "%s", error->message);
+
+      print_number ("saturation_mg_l", saturation, 3);
+      if (!isnan (calc_do))
+        print_number ("saturation_percent", 100 * calc_do / saturation, 1);
+      return EXIT_DONE;
+    }
+
+  return fail (EXIT_USAGE, _("calc knows “ammonia” and “oxygen”, not “%s”"), what);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -365,7 +496,8 @@ main (int   argc,
       "  sync                         push local changes, pull the server’s\n"
       "  status                       what waits, what was refused, the last sync\n"
       "  log KIND unit=NAME [time=T] [KEY=VALUE…]\n"
-      "                               record a logbook entry, offline or not\n\n"
+      "                               record a logbook entry, offline or not\n"
+      "  calc ammonia|oxygen OPTIONS… water chemistry; calc --help for more\n\n"
       "Exit codes: 0 done, 1 try again later, 2 usage, 3 sign in first,\n"
       "4 refused, 5 local cache failed."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -384,6 +516,10 @@ main (int   argc,
       return EXIT_USAGE;
     }
   command = argv[1];
+
+  /* The calculators need no cache. */
+  if (g_str_equal (command, "calc"))
+    return command_calc (argc - 1, argv + 1);
 
   if (cache_path == NULL)
     cache_path = default_path = fw_cache_get_default_path ();

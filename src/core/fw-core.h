@@ -26,3 +26,4 @@
 #include "fw-chart-series.h"
 #include "fw-time-range.h"
 #include "fw-wire.h"
+#include "fw-water.h"
