@@ -685,7 +685,7 @@ log_entry (Fixture    *fixture,
   g_autofree char *out = NULL;
   LoggedEntry *entry = g_new0 (LoggedEntry, 1);
 
-  g_assert_cmpint (run_cli (fixture, NULL, &out, NULL, "log", "feeding", unit_arg, kg_arg, NULL), ==, EXIT_DONE);
+  g_assert_cmpint (run_cli (fixture, NULL, &out, NULL, "log", "feeding", unit_arg, "feed_type=Grower", kg_arg, NULL), ==, EXIT_DONE);
   g_assert_true (g_str_has_prefix (out, "saved "));
   g_strstrip (out);
   entry->uuid = g_strdup (out + strlen ("saved "));

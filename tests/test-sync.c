@@ -114,7 +114,7 @@ log_feeding (Fixture    *fixture,
   g_autofree char *unit_arg = g_strconcat ("unit=", unit, NULL);
   g_autofree char *kg_arg = g_strdup_printf ("kg=%u", kg);
 
-  g_assert_cmpint (cli (fixture, cache, NULL, &out, "log", "feeding", unit_arg, kg_arg, NULL), ==, 0);
+  g_assert_cmpint (cli (fixture, cache, NULL, &out, "log", "feeding", unit_arg, "feed_type=Grower", kg_arg, NULL), ==, 0);
   g_assert_true (g_str_has_prefix (out, "saved "));
   g_strstrip (out);
   g_assert_true (g_uuid_string_is_valid (out + strlen ("saved ")));
@@ -197,6 +197,15 @@ test_two_clients (Fixture       *fixture,
       g_ptr_array_add (saved, log_feeding (fixture, "a.sqlite", "Pond 1", 10 + i));
       g_ptr_array_add (saved, log_feeding (fixture, "b.sqlite", "Tank A1", 2 + i));
     }
+
+  /* A mistake is refused, named, and nothing of it is queued. */
+  {
+    g_autofree char *refused = NULL;
+
+    g_assert_cmpint (cli (fixture, "a.sqlite", NULL, &refused, "log", "water_sample", "unit=Pond 1",
+                          "dissolved_oxygen_mg_l=35", NULL), ==, 2);
+    g_assert_cmpstr (refused, ==, "");
+  }
 
   g_assert_cmpint (cli (fixture, "a.sqlite", NULL, &status, "status", NULL), ==, 0);
   g_assert_nonnull (strstr (status, "pending: 5\n"));

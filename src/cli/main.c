@@ -326,6 +326,31 @@ command_log (FwCache  *cache,
                  "%s", error->message);
 
   payload = json_builder_get_root (builder);
+
+  /* Checked as the app checks it: the fields, the time, and counts
+   * against the fish alive then. */
+  {
+    g_autoptr(GPtrArray) history = fw_cache_list_logbook (cache, fw_record_get_uuid (FW_RECORD (unit)), &error);
+    g_autoptr(GPtrArray) problems = NULL;
+    FwLogbookContext context = { fw_record_get_uuid (FW_RECORD (unit)), -1, now };
+    FwStock stock;
+
+    if (history == NULL)
+      return fail (EXIT_CACHE, "%s", error->message);
+
+    fw_stock_compute (context.unit_uuid, history, 0, 0, occurred, &stock);
+    if (stock.stocked > 0)
+      context.fish_alive = stock.alive;
+
+    problems = fw_logbook_validate (kind, occurred, json_node_get_object (payload), &context);
+    if (problems->len > 0)
+      {
+        g_autofree char *text = fw_field_problems_to_string (problems);
+
+        return fail (EXIT_USAGE, _("Not saved: %s"), text);
+      }
+  }
+
   payload_text = json_to_string (payload, FALSE);
   entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
                         "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),

@@ -1451,6 +1451,71 @@ fw_cache_get_readings (FwCache  *self,
 }
 
 /**
+ * fw_cache_list_logbook:
+ * @unit_uuid: (nullable): one unit's entries, with the transfers into it
+ *   from other units; %NULL for every entry in the cache
+ *
+ * Blocks: call it from a worker thread.
+ *
+ * Returns: (transfer container) (element-type FwLogbookEntry): the entries
+ *   that are not deleted, newest first; %NULL on error
+ */
+GPtrArray *
+fw_cache_list_logbook (FwCache     *self,
+                       const char  *unit_uuid,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self,
+                  "SELECT e.id, e.uuid, e.revision, e.created_at, e.updated_at, u.uuid, e.kind, "
+                  "       e.occurred_at, e.author_uuid, e.payload "
+                  "FROM logbook_entries e JOIN units u ON u.id = e.unit_id "
+                  "WHERE e.deleted = 0 AND (?1 IS NULL OR u.uuid = ?1 OR "
+                  "      (e.kind = 'transfer' AND json_extract (e.payload, '$.to_unit') = ?1)) "
+                  "ORDER BY e.occurred_at DESC, e.id DESC",
+                  error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_text (stmt, 1, unit_uuid, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries,
+                     g_object_new (FW_TYPE_LOGBOOK_ENTRY,
+                                   "id", sqlite3_column_int64 (stmt, 0),
+                                   "uuid", column_text (stmt, 1),
+                                   "revision", sqlite3_column_int64 (stmt, 2),
+                                   "created-at", sqlite3_column_int64 (stmt, 3),
+                                   "updated-at", sqlite3_column_int64 (stmt, 4),
+                                   "unit-uuid", column_text (stmt, 5),
+                                   "kind", column_text (stmt, 6),
+                                   "occurred-at", sqlite3_column_int64 (stmt, 7),
+                                   "author-uuid", column_text (stmt, 8),
+                                   "payload", column_text (stmt, 9),
+                                   NULL));
+  sqlite3_reset (stmt);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_from_db (self, error, rc, _("reading the logbook"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+/**
  * fw_cache_get_first_time:
  * @first: (out): the start of the hour of the sensor's first reading, or 0
  *   when it has none

@@ -98,6 +98,9 @@ gboolean    fw_cache_get_latest_reading        (FwCache              *self,
                                                 gint64                sensor_id,
                                                 FwReading            *reading,
                                                 GError              **error);
+GPtrArray  *fw_cache_list_logbook              (FwCache              *self,
+                                                const char           *unit_uuid,
+                                                GError              **error);
 gboolean    fw_cache_get_first_time            (FwCache              *self,
                                                 gint64                sensor_id,
                                                 FwTime               *first,

@@ -17,6 +17,8 @@
 #include "fw-sensor.h"
 #include "fw-pond-model.h"
 #include "fw-logbook-entry.h"
+#include "fw-logbook-schema.h"
+#include "fw-stock.h"
 #include "fw-cache.h"
 #include "fw-outbox.h"
 #include "fw-sync.h"
