@@ -16,6 +16,7 @@
 
 #include "fw-app-util.h"
 #include "fw-compare-page.h"
+#include "fw-entry-dialog.h"
 #include "fw-sign-in-dialog.h"
 #include "fw-sync-page.h"
 #include "fw-unit-row.h"
@@ -619,6 +620,53 @@ show_sync_action (GtkWidget  *widget,
 }
 
 static void
+on_entry_saved_cb (FwWindow       *self,
+                   FwLogbookEntry *entry)
+{
+  g_autofree char *text = NULL;
+  FwUnit *shown = fw_unit_page_get_unit (self->unit_page);
+  const char *unit_name = "";
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->units)); i++)
+    {
+      g_autoptr(FwUnit) unit = g_list_model_get_item (G_LIST_MODEL (self->units), i);
+
+      if (g_str_equal (fw_record_get_uuid (FW_RECORD (unit)), fw_logbook_entry_get_unit_uuid (entry)))
+        unit_name = fw_unit_get_name (unit);
+    }
+
+  /* TRANSLATORS: a toast once an entry is saved: its kind and unit */
+  text = g_strdup_printf (_("%s saved for %s, waiting to sync"),
+                          fw_logbook_kind_get_label (fw_logbook_entry_get_kind (entry)), unit_name);
+  show_toast (self, text);
+
+  if (shown != NULL)
+    fw_unit_page_reload (self->unit_page);
+  if (self->sync != NULL)
+    fw_sync_controller_sync_now (self->sync);
+}
+
+/* Ctrl+N: a new logbook entry for the unit on screen, from anywhere. */
+static void
+new_entry_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  FwEntryDialog *dialog;
+
+  if (self->cache == NULL || self->timezone == NULL ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm") ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->units)) == 0)
+    return;
+
+  dialog = fw_entry_dialog_new (GTK_WINDOW (self), self->cache, G_LIST_MODEL (self->units),
+                                fw_unit_page_get_unit (self->unit_page), self->timezone);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_entry_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 show_compare_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -942,6 +990,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.show-compare", NULL, show_compare_action);
+  gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);
   gtk_widget_class_install_action (widget_class, "win.focus-units", NULL, focus_units_action);
@@ -952,6 +1001,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, 0, "win.show-primary-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.show-compare", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-entry", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-units", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.step-unit", "i", -1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "win.step-unit", "i", 1);
