@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "fw-application.h"
+#include "fw-entry-dialog.h"
 #include "fw-sensor-tile.h"
 #include "fw-test-util.h"
 #include "fw-unit-row.h"
@@ -514,6 +515,101 @@ test_window_charts_view (Fixture       *fixture,
   fw_unit_page_show_view (page, "overview");
 }
 
+static FwEntryDialog *
+find_entry_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FW_IS_ENTRY_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return FW_ENTRY_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+entry_dialog_gone (gpointer data)
+{
+  return find_entry_dialog () == NULL;
+}
+
+static gboolean
+entry_dialog_refused (gpointer data)
+{
+  FwEntryDialog *dialog = data;
+
+  return !fw_entry_dialog_get_saving (dialog) && *fw_entry_dialog_get_problems (dialog) != '\0';
+}
+
+/* Enter in a field of the form, as the keyboard sends it. */
+static void
+type_into (FwEntryDialog *dialog,
+           const char    *key,
+           const char    *text)
+{
+  GtkWidget *row = fw_entry_dialog_get_row (dialog, key);
+
+  g_assert_nonnull (row);
+  gtk_widget_grab_focus (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "entry-activated");
+}
+
+/* Ctrl+N, type, Enter, Enter: a feeding is saved for the unit on screen,
+ * and it is still there, waiting to sync, when the cache is opened
+ * again. A mistake is named in the form and nothing is saved. */
+static void
+test_window_quick_entry (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  FwUnitPage *page = fw_window_get_unit_page (fixture->window);
+  g_autoptr(FwCache) reopened = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GError) error = NULL;
+  FwEntryDialog *dialog;
+  const char *unit_uuid;
+
+  open_cache (fixture, FALSE);
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
+  unit_uuid = fw_record_get_uuid (FW_RECORD (fw_unit_page_get_unit (page)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-entry", NULL));
+  dialog = find_entry_dialog ();
+  g_assert_nonnull (dialog);
+
+  /* A negative amount: said next to the form, the dialog stays. */
+  type_into (dialog, "feed_type", "Grower 32");
+  type_into (dialog, "kg", "-3");
+  fw_test_wait_until (entry_dialog_refused, dialog, "the form to name the mistake");
+  g_assert_cmpstr (fw_entry_dialog_get_problems (dialog), ==,
+                   "Amount of -3 kg is not plausible: expect 0 to 10000 kg");
+  g_assert_true (gtk_widget_has_css_class (fw_entry_dialog_get_row (dialog, "kg"), "error"));
+
+  /* Put right, with a decimal comma as people type it. */
+  type_into (dialog, "kg", "12,5");
+  fw_test_wait_until (entry_dialog_gone, NULL, "the entry to be saved");
+
+  /* Opened afresh, as after a restart: there, and waiting. */
+  reopened = fw_cache_open (fixture->path, NULL, &error);
+  g_assert_no_error (error);
+  entries = fw_cache_list_logbook (reopened, unit_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (fw_logbook_entry_get_kind (g_ptr_array_index (entries, 0)), ==, "feeding");
+  g_assert_nonnull (strstr (fw_logbook_entry_get_payload (g_ptr_array_index (entries, 0)), "\"kg\":12.5"));
+  pending = fw_cache_list_outbox (reopened, FW_OUTBOX_PENDING, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpstr (((FwOutboxEntry *) g_ptr_array_index (pending, 0))->record_uuid, ==,
+                   fw_record_get_uuid (g_ptr_array_index (entries, 0)));
+}
+
 static void
 test_window_remembers_size (void)
 {
@@ -606,6 +702,7 @@ main (int   argc,
   ADD ("narrow", 1, test_window_narrow);
   ADD ("renders-unit-page", 2, test_window_renders_unit_page);
   ADD ("charts-view", 2, test_window_charts_view);
+  ADD ("quick-entry", 2, test_window_quick_entry);
 
 #undef ADD
 
