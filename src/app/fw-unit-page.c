@@ -17,6 +17,7 @@
 #include "fw-chart-group.h"
 #include "fw-sensor-tile.h"
 #include "fw-unit-charts.h"
+#include "fw-unit-logbook.h"
 #include "fw-unit-page.h"
 
 /* How much history a tile's sparkline shows. */
@@ -46,6 +47,8 @@ struct _FwUnitPage
   GtkLabel       *volume_value;
   AdwStatusPage  *error_page;
   FwUnitCharts   *charts;
+  FwUnitLogbook  *logbook;
+  FwUnitStock    *stock;
 };
 
 G_DEFINE_FINAL_TYPE (FwUnitPage, fw_unit_page, GTK_TYPE_BOX)
@@ -252,6 +255,7 @@ fw_unit_page_show_unit (FwUnitPage *self,
 
   show_unit_details (self);
   load_sensors (self);
+  fw_unit_logbook_show (self->logbook, cache, unit, self->timezone);
 }
 
 /* Reads the sensors again, keeping what is on screen until they arrive. */
@@ -261,6 +265,7 @@ fw_unit_page_reload (FwUnitPage *self)
   g_return_if_fail (FW_IS_UNIT_PAGE (self));
 
   load_sensors (self);
+  fw_unit_logbook_reload (self->logbook);
 }
 
 /**
@@ -277,6 +282,19 @@ fw_unit_page_show_view (FwUnitPage *self,
   g_return_if_fail (name != NULL);
 
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/**
+ * fw_unit_page_get_logbook:
+ *
+ * Returns: (transfer none): the Logbook view
+ */
+FwUnitLogbook *
+fw_unit_page_get_logbook (FwUnitPage *self)
+{
+  g_return_val_if_fail (FW_IS_UNIT_PAGE (self), NULL);
+
+  return self->logbook;
 }
 
 /**
@@ -444,9 +462,13 @@ fw_unit_page_class_init (FwUnitPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-unit-page.ui");
   g_type_ensure (FW_TYPE_UNIT_CHARTS);
+  g_type_ensure (FW_TYPE_UNIT_LOGBOOK);
+  g_type_ensure (FW_TYPE_UNIT_STOCK);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, title);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, charts);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, logbook);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, stock);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, stack);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, tiles);
@@ -464,6 +486,7 @@ fw_unit_page_init (FwUnitPage *self)
 
   self->sensors = g_list_store_new (FW_TYPE_SENSOR);
   self->sparklines = fw_chart_group_new ();
+  fw_unit_logbook_set_stock_view (self->logbook, self->stock);
   g_signal_connect_object (self->sparklines, "failed", G_CALLBACK (fw_widget_add_toast),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sparklines, "notify::loading", G_CALLBACK (notify_loading),

@@ -10,6 +10,7 @@
 
 #include "fw-core.h"
 #include "fw-unit-charts.h"
+#include "fw-unit-logbook.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +29,6 @@ gboolean    fw_unit_page_get_loading (FwUnitPage *self);
 void        fw_unit_page_show_view   (FwUnitPage *self,
                                       const char *name);
 FwUnitCharts *fw_unit_page_get_charts (FwUnitPage *self);
+FwUnitLogbook *fw_unit_page_get_logbook (FwUnitPage *self);
 
 G_END_DECLS
