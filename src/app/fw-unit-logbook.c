@@ -79,6 +79,47 @@ format_value (const FwField *field,
   return g_strdup ("—");
 }
 
+static double
+payload_number (JsonObject *payload,
+                const char *key)
+{
+  JsonNode *node = json_object_get_member (payload, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_DOUBLE && json_node_get_value_type (node) != G_TYPE_INT64))
+    return NAN;
+  return json_node_get_double (node);
+}
+
+/* What a water sample implies: the un-ionised ammonia when it has total
+ * ammonia, pH and temperature (Emerson et al. 1975), and how saturated the
+ * oxygen is when it has oxygen and temperature (Benson and Krause 1984).
+ * Outside the equations' ranges nothing is said. */
+static void
+append_chemistry (GString    *text,
+                  JsonObject *payload)
+{
+  double tan = payload_number (payload, "total_ammonia_mg_l");
+  double ph = payload_number (payload, "ph");
+  double temperature = payload_number (payload, "temperature_c");
+  double oxygen = payload_number (payload, "dissolved_oxygen_mg_l");
+  double salinity = payload_number (payload, "salinity_ppt");
+  double fraction, saturation;
+
+  if (isfinite (tan) && isfinite (ph) && isfinite (temperature) &&
+      fw_water_unionised_ammonia_fraction (temperature, ph, &fraction, NULL))
+    /* TRANSLATORS: after a water sample's values: its un-ionised ammonia in
+     * mg/L, and its share of the total ammonia in percent */
+    g_string_append_printf (text, _("; un-ionised ammonia %.3f mg/L (%.1f %%)"),
+                            fraction * tan, 100 * fraction);
+
+  if (isfinite (oxygen) && isfinite (temperature) &&
+      fw_water_oxygen_saturation (temperature, isfinite (salinity) ? salinity : 0, &saturation, NULL))
+    /* TRANSLATORS: after a water sample's values: its oxygen as a percentage
+     * of saturation at its temperature and salinity */
+    g_string_append_printf (text, _("; oxygen at %.0f %% of saturation"), 100 * oxygen / saturation);
+}
+
 /**
  * fw_logbook_entry_summarize:
  *
@@ -115,6 +156,9 @@ fw_logbook_entry_summarize (FwLogbookEntry *entry)
       /* TRANSLATORS: a field of a logbook entry and its value, "Amount 12.5 kg" */
       g_string_append_printf (text, C_("logbook summary", "%s %s"), _(fields[i].label), value);
     }
+
+  if (g_str_equal (fw_logbook_entry_get_kind (entry), "water_sample"))
+    append_chemistry (text, payload);
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
