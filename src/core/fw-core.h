@@ -29,3 +29,4 @@
 #include "fw-time-range.h"
 #include "fw-wire.h"
 #include "fw-water.h"
+#include "fw-import.h"
