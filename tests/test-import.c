@@ -194,6 +194,87 @@ test_iotpond (void)
     }
 }
 
+/* fishwatch-cli import: the report, then the readings in the unit's
+ * sensors; a column with no sensor to take it saves nothing. */
+static void
+test_cli_import (void)
+{
+  const char *cli = g_getenv ("FISHWATCH_CLI");
+  g_autofree char *dir = NULL;
+  g_autofree char *cache_path = NULL;
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "kumwq_30cm.csv", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(FwCache) cache = NULL;
+  g_autoptr(GPtrArray) farms = NULL;
+  g_autoptr(GPtrArray) units = NULL;
+  g_autoptr(GPtrArray) sensors = NULL;
+  g_autoptr(GError) error = NULL;
+  FwTime start = 1579082435, end = 1600000000;   /* the file: 15 to 22 January 2020 */
+  gint64 before = -1;
+  int status;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("FISHWATCH_CLI is not set");
+      return;
+    }
+
+  dir = fw_test_make_tmpdir ();
+  cache_path = g_build_filename (dir, "cache.sqlite", NULL);
+  cache = fw_cache_open (cache_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fw_demo_populate (cache, 1800000000, 1, NULL, NULL, NULL, &error));
+  before = fw_cache_count_readings (cache, NULL);
+  g_clear_object (&cache);
+
+  {
+    const char *argv[] = { cli, "--cache", cache_path, "import", csv, "time=Date", "zone=+06:00",
+                           "unit=Tank A1", "Temperature=temperature", "pH=ph", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (out, "rows imported: 9623\n"));
+    g_assert_nonnull (strstr (out, "readings saved: 19246\n"));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  {
+    const char *argv[] = { cli, "--cache", cache_path, "import", csv, "time=Date", "zone=+06:00",
+                           "unit=Tank A1", "Turbidity=turbidity", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &out, &err, &status, &error));
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
+    g_assert_nonnull (strstr (err, "Tank A1 has no Turbidity sensor for column “Turbidity”"));
+  }
+
+  cache = fw_cache_open (cache_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fw_cache_count_readings (cache, NULL), ==, before + 19246);
+
+  farms = fw_cache_list_farms (cache, &error);
+  units = fw_cache_list_units (cache, fw_record_get_id (g_ptr_array_index (farms, 0)), 0, &error);
+  for (guint u = 0; u < units->len; u++)
+    if (g_str_equal (fw_unit_get_name (g_ptr_array_index (units, u)), "Tank A1"))
+      sensors = fw_cache_list_sensors (cache, fw_record_get_id (g_ptr_array_index (units, u)), 0, &error);
+  g_assert_nonnull (sensors);
+  for (guint s = 0; s < sensors->len; s++)
+    if (fw_sensor_get_parameter (g_ptr_array_index (sensors, s)) == FW_PARAMETER_TEMPERATURE)
+      {
+        g_autoptr(GArray) readings = fw_cache_get_readings (cache, fw_record_get_id (g_ptr_array_index (sensors, s)),
+                                                            start, end, &error);
+
+        g_assert_cmpuint (readings->len, ==, 9623);
+      }
+
+  g_clear_object (&cache);
+  fw_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -205,6 +286,7 @@ main (int   argc,
   g_test_add_func ("/import/errors", test_errors);
   g_test_add_func ("/import/ku-mwq", test_ku_mwq);
   g_test_add_func ("/import/iotpond", test_iotpond);
+  g_test_add_func ("/import/cli", test_cli_import);
 
   return g_test_run ();
 }

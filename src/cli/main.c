@@ -367,6 +367,156 @@ command_log (FwCache  *cache,
   return EXIT_DONE;
 }
 
+/* fishwatch-cli import FILE time=COLUMN [format=F] [zone=Z] [unit=NAME]
+ *                      COLUMN=PARAMETER[*SCALE]… */
+static int
+command_import (FwCache  *cache,
+                int       argc,
+                char    **argv)
+{
+  g_autoptr(FwImportMapping) mapping = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) parameters = g_array_new (FALSE, FALSE, sizeof (FwParameter));
+  g_autoptr(GArray) scales = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FwUnit) unit = NULL;
+  g_autoptr(GPtrArray) sensors = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *report = NULL;
+  const char *path = argv[0];
+  const char *time_column = NULL;
+  const char *format = "%Y-%m-%d %H:%M:%S";
+  const char *zone_name = "UTC";
+  const char *unit_name = NULL;
+  FwImportResult result;
+  gsize length;
+  guint saved = 0;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *equals = strrchr (argv[i], '=');
+      g_autofree char *key = NULL;
+      const char *value;
+
+      if (equals == NULL || equals == argv[i])
+        return fail (EXIT_USAGE, _("“%s” is not KEY=VALUE"), argv[i]);
+      key = g_strndup (argv[i], equals - argv[i]);
+      value = equals + 1;
+
+      if (g_str_equal (key, "time"))
+        time_column = value;
+      else if (g_str_equal (key, "format"))
+        format = value;
+      else if (g_str_equal (key, "zone"))
+        zone_name = value;
+      else if (g_str_equal (key, "unit"))
+        unit_name = value;
+      else
+        {
+          g_auto(GStrv) parts = g_strsplit (value, "*", 2);
+          FwParameter parameter;
+          double scale = 1;
+
+          if (!fw_parameter_from_id (parts[0], &parameter))
+            return fail (EXIT_USAGE, _("“%s” is not a parameter (temperature, dissolved_oxygen, ph, …)"), parts[0]);
+          if (parts[1] != NULL)
+            {
+              char *end = NULL;
+
+              scale = g_ascii_strtod (parts[1], &end);
+              if (*end != '\0' || !isfinite (scale) || scale == 0)
+                return fail (EXIT_USAGE, _("“%s” is not a scale factor"), parts[1]);
+            }
+
+          g_ptr_array_add (columns, g_steal_pointer (&key));
+          g_array_append_val (parameters, parameter);
+          g_array_append_val (scales, scale);
+        }
+    }
+
+  if (time_column == NULL || columns->len == 0)
+    return fail (EXIT_USAGE, _("Say which column holds the time (time=COLUMN) and what the others measure (COLUMN=PARAMETER)"));
+
+  zone = g_time_zone_new_identifier (zone_name);
+  if (zone == NULL)
+    return fail (EXIT_USAGE, _("“%s” is not a time zone (UTC, +06:00, Asia/Dhaka, …)"), zone_name);
+
+  if (!g_file_get_contents (path, &text, &length, &error))
+    return fail (EXIT_USAGE, "%s", error->message);
+
+  mapping = fw_import_mapping_new (time_column, format, zone);
+  for (guint c = 0; c < columns->len; c++)
+    fw_import_mapping_add (mapping, g_ptr_array_index (columns, c),
+                           g_array_index (parameters, FwParameter, c), g_array_index (scales, double, c));
+
+  if (!fw_import_csv (text, length, mapping, &result, &error))
+    return fail (EXIT_USAGE, "%s: %s", path, error->message);
+
+  report = fw_import_result_describe (&result);
+  g_print ("%s", report);
+
+  if (unit_name == NULL)
+    {
+      g_print (_("nothing saved: give unit=NAME to save the readings into the cache\n"));
+      fw_import_result_clear (&result);
+      return EXIT_DONE;
+    }
+
+  unit = find_unit (cache, unit_name, &error);
+  if (unit == NULL)
+    {
+      fw_import_result_clear (&result);
+      return fail (EXIT_USAGE, "%s", error->message);
+    }
+
+  sensors = fw_cache_list_sensors (cache, fw_record_get_id (FW_RECORD (unit)), 0, &error);
+  if (sensors == NULL)
+    {
+      fw_import_result_clear (&result);
+      return fail (EXIT_CACHE, "%s", error->message);
+    }
+
+  /* Every column finds its sensor before anything is written. */
+  for (guint c = 0; c < columns->len; c++)
+    {
+      gboolean found = FALSE;
+
+      for (guint s = 0; s < sensors->len; s++)
+        found = found || fw_sensor_get_parameter (g_ptr_array_index (sensors, s)) == g_array_index (parameters, FwParameter, c);
+      if (!found)
+        {
+          fw_import_result_clear (&result);
+          return fail (EXIT_USAGE, _("%s has no %s sensor for column “%s”"), fw_unit_get_name (unit),
+                       fw_parameter_get_label (g_array_index (parameters, FwParameter, c)),
+                       (const char *) g_ptr_array_index (columns, c));
+        }
+    }
+
+  for (guint c = 0; c < columns->len; c++)
+    for (guint s = 0; s < sensors->len; s++)
+      {
+        FwSensor *sensor = g_ptr_array_index (sensors, s);
+        GArray *readings = g_array_index (result.readings, GArray *, c);
+
+        if (fw_sensor_get_parameter (sensor) != g_array_index (parameters, FwParameter, c))
+          continue;
+
+        if (!fw_cache_insert_readings (cache, fw_record_get_id (FW_RECORD (sensor)),
+                                       (FwReading *) (gpointer) readings->data, readings->len, &error))
+          {
+            fw_import_result_clear (&result);
+            return fail (EXIT_CACHE, "%s", error->message);
+          }
+        saved += readings->len;
+        break;
+      }
+
+  g_print (_("readings saved: %u\n"), saved);
+  fw_import_result_clear (&result);
+  return EXIT_DONE;
+}
+
 /* A number option of `calc`, NAN until given. */
 static gboolean
 parse_number (const char  *name,
@@ -522,7 +672,11 @@ main (int   argc,
       "  status                       what waits, what was refused, the last sync\n"
       "  log KIND unit=NAME [time=T] [KEY=VALUE…]\n"
       "                               record a logbook entry, offline or not\n"
-      "  calc ammonia|oxygen OPTIONS… water chemistry; calc --help for more\n\n"
+      "  calc ammonia|oxygen OPTIONS… water chemistry; calc --help for more\n"
+      "  import FILE time=COLUMN [format=%Y-%m-%d %H:%M:%S] [zone=UTC] [unit=NAME]\n"
+      "         COLUMN=PARAMETER[*SCALE]…\n"
+      "                               sensor history from a CSV file into the cache\n"
+      "                               (without unit=, only the report)\n\n"
       "Exit codes: 0 done, 1 try again later, 2 usage, 3 sign in first,\n"
       "4 refused, 5 local cache failed."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -561,6 +715,8 @@ main (int   argc,
     return command_status (cache);
   if (g_str_equal (command, "log") && argc >= 3)
     return command_log (cache, argc - 2, argv + 2);
+  if (g_str_equal (command, "import") && argc >= 3)
+    return command_import (cache, argc - 2, argv + 2);
 
   return fail (EXIT_USAGE, _("Unknown command or wrong arguments: try --help"));
 }
