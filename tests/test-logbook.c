@@ -204,6 +204,34 @@ test_stock_mixing_and_floors (void)
   g_assert_true (isnan (stock.days_in_culture));
 }
 
+/* The CSV a spreadsheet gets: quoted where it must be, ISO times in the
+ * farm's zone, the summary with what a water sample implies. */
+static void
+test_reports (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+07:00");
+  g_autoptr(FwLogbookEntry) sample = entry (UNIT, "water_sample", 0,
+                                            "{\"total_ammonia_mg_l\": 2, \"ph\": 8, \"temperature_c\": 25}");
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  FwStock stock;
+
+  fw_report_logbook_header (csv);
+  fw_report_logbook_row (csv, sample, "Pond \"7\", east", "Waiting to sync", tz);
+  g_assert_cmpstr (csv->str, ==,
+                   "time,unit,kind,details,sync_state,payload\r\n"
+                   "2026-01-01T07:00:00+07,\"Pond \"\"7\"\", east\",water_sample,"
+                   "\"Temperature 25 °C, pH 8, Total ammonia nitrogen 2 mg/L; un-ionised ammonia 0.108 mg/L (5.4 %)\","
+                   "Waiting to sync,"
+                   "\"{\"\"total_ammonia_mg_l\"\": 2, \"\"ph\"\": 8, \"\"temperature_c\"\": 25}\"\r\n");
+
+  g_ptr_array_add (entries, entry (UNIT, "stocking", 0, "{\"species\": \"nile_tilapia\", \"count\": 100, \"mean_weight_g\": 20}"));
+  fw_stock_compute (UNIT, entries, 10, 0, START + DAY, &stock);
+  g_string_truncate (csv, 0);
+  fw_report_stock_row (csv, "Tank 1", &stock);
+  g_assert_cmpstr (csv->str, ==, "Tank 1,100,100,0,0,0,20.0,2.0,0.200,kg/m3,0.0,,,,100.0,1.0\r\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -213,6 +241,7 @@ main (int   argc,
   g_test_add_func ("/logbook/validation", test_validation);
   g_test_add_func ("/logbook/stock-worked-example", test_stock_worked_example);
   g_test_add_func ("/logbook/stock-mixing-and-floors", test_stock_mixing_and_floors);
+  g_test_add_func ("/logbook/reports", test_reports);
 
   return g_test_run ();
 }

@@ -6,8 +6,8 @@
  * An export is what the page shows: its charts one below the other, at
  * the size they have on screen, drawn by the charts' own code into a cairo
  * surface of the chosen kind; or the data of the visible range as CSV.
- * The file is written by GIO off the main thread, whole or not at all
- * (g_file_replace_contents keeps the old file until the new one is done).
+ * The file is written by fw_save_dialog_run(), off the main thread, whole
+ * or not at all.
  */
 
 #include "config.h"
@@ -21,6 +21,7 @@
 #include "fw-app-util.h"
 #include "fw-chart.h"
 #include "fw-chart-export.h"
+#include "fw-save-dialog.h"
 
 #define GAP 16          /* between stacked charts, and around them */
 #define PNG_SCALE 2     /* pixels per point, for sharp images */
@@ -211,41 +212,6 @@ fw_chart_export_render (GPtrArray            *charts,
 
 typedef struct
 {
-  GtkWidget *page;
-  char      *display_name;
-} Save;
-
-static void
-save_free (Save *save)
-{
-  g_clear_object (&save->page);
-  g_clear_pointer (&save->display_name, g_free);
-  g_free (save);
-}
-
-static void
-on_saved_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Save *save = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    /* TRANSLATORS: a toast after exporting a chart; %s is the file name */
-    text = g_strdup_printf (_("Saved “%s”"), save->display_name);
-  else
-    /* TRANSLATORS: a toast; the file name, then why it could not be written */
-    text = g_strdup_printf (_("Could not save “%s”: %s"), save->display_name, error->message);
-
-  fw_widget_add_toast (save->page, text);
-  save_free (save);
-}
-
-typedef struct
-{
-  GtkWidget           *page;
   GPtrArray           *charts;
   FwChartExportFormat  format;
   char                *title;
@@ -255,46 +221,17 @@ static void
 export_free (Export *export)
 {
   g_clear_pointer (&export->title, g_free);
-  g_clear_object (&export->page);
   g_clear_pointer (&export->charts, g_ptr_array_unref);
   g_free (export);
 }
 
-static void
-on_chooser_response_cb (GtkNativeDialog *chooser,
-                        int              response,
-                        gpointer         user_data)
+static GBytes *
+render_export (gpointer   user_data,
+               GError   **error)
 {
   Export *export = user_data;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) contents = NULL;
-  Save *save;
 
-  if (response != GTK_RESPONSE_ACCEPT)
-    goto out;
-
-  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file == NULL)
-    goto out;
-
-  contents = fw_chart_export_render (export->charts, export->format, export->title, &error);
-  if (contents == NULL)
-    {
-      fw_widget_add_toast (export->page, error->message);
-      goto out;
-    }
-
-  save = g_new0 (Save, 1);
-  save->page = g_object_ref (export->page);
-  save->display_name = g_file_get_basename (file);
-  g_file_replace_contents_bytes_async (file, contents, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, on_saved_cb, save);
-
-out:
-  export_free (export);
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  return fw_chart_export_render (export->charts, export->format, export->title, error);
 }
 
 /**
@@ -314,35 +251,21 @@ fw_chart_export_run (GtkWidget           *page,
                      const char          *name,
                      const char          *title)
 {
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *file_name = NULL;
-  GtkFileChooserNative *chooser;
   Export *export;
-  GtkRoot *root;
 
   g_return_if_fail (GTK_IS_WIDGET (page));
   g_return_if_fail (charts != NULL);
   g_return_if_fail (format < G_N_ELEMENTS (formats));
 
-  root = gtk_widget_get_root (page);
-  chooser = gtk_file_chooser_native_new (format == FW_CHART_EXPORT_CSV ? _("Export Data") : _("Export Chart"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-
-  file_name = g_strdup_printf ("%s.%s", name, formats[format].name);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-  gtk_file_filter_add_mime_type (filter, formats[format].mime_type);
-  gtk_file_filter_set_name (filter, _(formats[format].label));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-
   export = g_new0 (Export, 1);
-  export->page = g_object_ref (page);
   export->charts = g_ptr_array_ref (charts);
   export->format = format;
   export->title = g_strdup (title);
 
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb), export);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  file_name = g_strdup_printf ("%s.%s", name, formats[format].name);
+  fw_save_dialog_run (page,
+                      format == FW_CHART_EXPORT_CSV ? _("Export Data") : _("Export Chart"),
+                      file_name, formats[format].mime_type, _(formats[format].label),
+                      render_export, export, (GDestroyNotify) export_free);
 }

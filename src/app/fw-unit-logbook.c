@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "fw-app-util.h"
+#include "fw-save-dialog.h"
 #include "fw-unit-logbook.h"
 
 /* The kinds, in the order of the filter list after "All kinds". */
@@ -40,6 +41,7 @@ struct _FwUnitLogbook
   GtkCustomFilter *filter;
   GCancellable  *cancellable;
   FwUnitStock   *stock_view;     /* weak */
+  FwStock        stock;          /* as last read */
   gboolean       loading;
 
   GtkDropDown   *kind_dropdown;
@@ -49,119 +51,6 @@ struct _FwUnitLogbook
 };
 
 G_DEFINE_FINAL_TYPE (FwUnitLogbook, fw_unit_logbook, GTK_TYPE_BOX)
-
-/* Summaries ------------------------------------------------------------ */
-
-static char *
-format_value (const FwField *field,
-              JsonNode      *node)
-{
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      const char *text = json_node_get_string (node);
-
-      if (field->type == FW_FIELD_CHOICE || field->choices != NULL)
-        return g_strdup (fw_field_choice_get_label (text));
-      if (field->type == FW_FIELD_UNIT)
-        return g_strdup (_("another unit"));
-      return g_strdup (text);
-    }
-
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      double value = json_node_get_double (node);
-
-      if (*field->unit != '\0')
-        return g_strdup_printf ("%.10g %s", value, field->unit);
-      return g_strdup_printf ("%.10g", value);
-    }
-
-  return g_strdup ("—");
-}
-
-static double
-payload_number (JsonObject *payload,
-                const char *key)
-{
-  JsonNode *node = json_object_get_member (payload, key);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_DOUBLE && json_node_get_value_type (node) != G_TYPE_INT64))
-    return NAN;
-  return json_node_get_double (node);
-}
-
-/* What a water sample implies: the un-ionised ammonia when it has total
- * ammonia, pH and temperature (Emerson et al. 1975), and how saturated the
- * oxygen is when it has oxygen and temperature (Benson and Krause 1984).
- * Outside the equations' ranges nothing is said. */
-static void
-append_chemistry (GString    *text,
-                  JsonObject *payload)
-{
-  double tan = payload_number (payload, "total_ammonia_mg_l");
-  double ph = payload_number (payload, "ph");
-  double temperature = payload_number (payload, "temperature_c");
-  double oxygen = payload_number (payload, "dissolved_oxygen_mg_l");
-  double salinity = payload_number (payload, "salinity_ppt");
-  double fraction, saturation;
-
-  if (isfinite (tan) && isfinite (ph) && isfinite (temperature) &&
-      fw_water_unionised_ammonia_fraction (temperature, ph, &fraction, NULL))
-    /* TRANSLATORS: after a water sample's values: its un-ionised ammonia in
-     * mg/L, and its share of the total ammonia in percent */
-    g_string_append_printf (text, _("; un-ionised ammonia %.3f mg/L (%.1f %%)"),
-                            fraction * tan, 100 * fraction);
-
-  if (isfinite (oxygen) && isfinite (temperature) &&
-      fw_water_oxygen_saturation (temperature, isfinite (salinity) ? salinity : 0, &saturation, NULL))
-    /* TRANSLATORS: after a water sample's values: its oxygen as a percentage
-     * of saturation at its temperature and salinity */
-    g_string_append_printf (text, _("; oxygen at %.0f %% of saturation"), 100 * oxygen / saturation);
-}
-
-/**
- * fw_logbook_entry_summarize:
- *
- * Returns: (transfer full): what the entry says in one line, its fields
- *   as the form names them: "Feed type Grower 32, Amount 12.5 kg"
- */
-char *
-fw_logbook_entry_summarize (FwLogbookEntry *entry)
-{
-  g_autoptr(JsonNode) root = json_from_string (fw_logbook_entry_get_payload (entry), NULL);
-  g_autoptr(GString) text = g_string_new (NULL);
-  const FwField *fields;
-  guint n_fields;
-  JsonObject *payload;
-
-  g_return_val_if_fail (FW_IS_LOGBOOK_ENTRY (entry), NULL);
-
-  fields = fw_logbook_kind_get_fields (fw_logbook_entry_get_kind (entry), &n_fields);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) || fields == NULL)
-    return g_strdup ("");
-  payload = json_node_get_object (root);
-
-  for (guint i = 0; i < n_fields; i++)
-    {
-      JsonNode *node = json_object_get_member (payload, fields[i].key);
-      g_autofree char *value = NULL;
-
-      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-        continue;
-
-      value = format_value (&fields[i], node);
-      if (text->len > 0)
-        g_string_append (text, ", ");
-      /* TRANSLATORS: a field of a logbook entry and its value, "Amount 12.5 kg" */
-      g_string_append_printf (text, C_("logbook summary", "%s %s"), _(fields[i].label), value);
-    }
-
-  if (g_str_equal (fw_logbook_entry_get_kind (entry), "water_sample"))
-    append_chemistry (text, payload);
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
 
 static char *
 describe_state (FwUnitLogbook  *self,
@@ -203,7 +92,7 @@ create_row_cb (gpointer item,
 {
   FwUnitLogbook *self = user_data;
   FwLogbookEntry *entry = item;
-  g_autofree char *summary = fw_logbook_entry_summarize (entry);
+  g_autofree char *summary = fw_logbook_summarize (fw_logbook_entry_get_kind (entry), fw_logbook_entry_get_payload (entry));
   g_autofree char *when = fw_format_local_time (fw_logbook_entry_get_occurred_at (entry), self->timezone);
   g_autofree char *state = describe_state (self, entry);
   g_autofree char *subtitle = NULL;
@@ -370,6 +259,7 @@ on_loaded_cb (GObject      *source,
                        shown->pdata, shown->len);
   update_stack (self);
 
+  self->stock = load->stock;
   if (self->stock_view != NULL)
     fw_unit_stock_set_stock (self->stock_view, &load->stock);
 }
@@ -611,12 +501,95 @@ fw_unit_logbook_dispose (GObject *object)
   G_OBJECT_CLASS (fw_unit_logbook_parent_class)->dispose (object);
 }
 
+typedef struct
+{
+  gboolean    stock_report;
+  char       *unit_name;
+  GTimeZone  *timezone;
+  GPtrArray  *entries;      /* FwLogbookEntry, with their states: */
+  GPtrArray  *states;       /* char * */
+  FwStock     stock;
+} Report;
+
+static void
+report_free (Report *report)
+{
+  g_free (report->unit_name);
+  g_time_zone_unref (report->timezone);
+  g_ptr_array_unref (report->entries);
+  g_ptr_array_unref (report->states);
+  g_free (report);
+}
+
+static GBytes *
+render_report (gpointer   user_data,
+               GError   **error)
+{
+  Report *report = user_data;
+  GString *csv = g_string_new (NULL);
+
+  if (report->stock_report)
+    {
+      fw_report_stock_header (csv);
+      fw_report_stock_row (csv, report->unit_name, &report->stock);
+    }
+  else
+    {
+      fw_report_logbook_header (csv);
+      for (guint i = 0; i < report->entries->len; i++)
+        fw_report_logbook_row (csv, g_ptr_array_index (report->entries, i), report->unit_name,
+                               g_ptr_array_index (report->states, i), report->timezone);
+    }
+
+  return g_string_free_to_bytes (csv);
+}
+
+/* What is on screen, as CSV: the entries listed, or the stock figures. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FwUnitLogbook *self = FW_UNIT_LOGBOOK (widget);
+  gboolean stock = g_str_equal (g_variant_get_string (parameter, NULL), "stock");
+  g_autofree char *file_name = NULL;
+  Report *report;
+
+  if (self->unit == NULL || self->timezone == NULL)
+    return;
+
+  report = g_new0 (Report, 1);
+  report->stock_report = stock;
+  report->unit_name = g_strdup (fw_unit_get_name (self->unit));
+  report->timezone = g_time_zone_ref (self->timezone);
+  report->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  report->states = g_ptr_array_new_with_free_func (g_free);
+  report->stock = self->stock;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->entries)); i++)
+    {
+      FwLogbookEntry *entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
+
+      g_ptr_array_add (report->entries, entry);
+      g_ptr_array_add (report->states, describe_state (self, entry));
+    }
+
+  /* TRANSLATORS: suggested file names: the unit's name, then what the file holds */
+  file_name = g_strdup_printf (stock ? _("%s stock.csv") : _("%s logbook.csv"), report->unit_name);
+  fw_save_dialog_run (widget, stock ? _("Export Stock Report") : _("Export Logbook"),
+                      file_name, "text/csv", _("CSV Spreadsheets"),
+                      render_report, report, (GDestroyNotify) report_free);
+}
+
 static void
 fw_unit_logbook_class_init (FwUnitLogbookClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fw_unit_logbook_dispose;
+
+  gtk_widget_class_install_action (widget_class, "logbook.export", "s", export_action);
 }
 
 static void
@@ -646,6 +619,19 @@ fw_unit_logbook_init (FwUnitLogbook *self)
                                   _("Kind of entry to show"), -1);
   g_signal_connect_swapped (self->kind_dropdown, "notify::selected", G_CALLBACK (on_kind_selected_cb), self);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->kind_dropdown));
+
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    GtkWidget *export = gtk_menu_button_new ();
+
+    g_menu_append (menu, _("Logbook (CSV)…"), "logbook.export('logbook')");
+    g_menu_append (menu, _("Stock Report (CSV)…"), "logbook.export('stock')");
+    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (menu));
+    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export), "document-save-symbolic");
+    gtk_widget_set_tooltip_text (export, _("Export"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (export), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Export"), -1);
+    gtk_box_append (GTK_BOX (bar), export);
+  }
 
   new_button = gtk_button_new_with_mnemonic (_("_New Entry"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (new_button), "win.new-entry");

@@ -35,6 +35,4 @@ void        fw_unit_logbook_set_stock_view (FwUnitLogbook *self,
 void        fw_unit_stock_set_stock     (FwUnitStock   *self,
                                          const FwStock *stock);
 
-char       *fw_logbook_entry_summarize  (FwLogbookEntry *entry);
-
 G_END_DECLS

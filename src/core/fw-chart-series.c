@@ -21,6 +21,7 @@
 #include "fw-cache.h"
 #include "fw-chart-axis.h"
 #include "fw-chart-series.h"
+#include "fw-csv.h"
 #include "fw-format.h"
 
 struct _FwChartSeries
@@ -788,38 +789,6 @@ fw_chart_csv_get_header (void)
   return "time,series,parameter,unit,mean,min,max,readings\r\n";
 }
 
-static void
-append_csv_field (GString    *csv,
-                  const char *text)
-{
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (csv, text);
-      return;
-    }
-
-  g_string_append_c (csv, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (csv, '"');
-      g_string_append_c (csv, *p);
-    }
-  g_string_append_c (csv, '"');
-}
-
-static void
-append_csv_number (GString *csv,
-                   double   value,
-                   int      digits)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-  char format[16];
-
-  g_snprintf (format, sizeof format, "%%.%df", CLAMP (digits, 0, 12));
-  g_string_append (csv, g_ascii_formatd (buffer, sizeof buffer, format, value));
-}
-
 /**
  * fw_chart_series_append_csv:
  * @csv: where the rows go, after fw_chart_csv_get_header()
@@ -860,17 +829,18 @@ fw_chart_series_append_csv (FwChartSeries *self,
 
       g_string_append (csv, time);
       g_string_append_c (csv, ',');
-      append_csv_field (csv, self->label);
+      fw_csv_append_field (csv, self->label);
       g_string_append_c (csv, ',');
       g_string_append (csv, info->id);
       g_string_append_c (csv, ',');
-      append_csv_field (csv, info->unit);
+      fw_csv_append_field (csv, info->unit);
       g_string_append_c (csv, ',');
-      append_csv_number (csv, bucket->sum / bucket->count, info->digits + 2);
+      fw_csv_append_number (csv, bucket->sum / bucket->count, info->digits + 2);
       g_string_append_c (csv, ',');
-      append_csv_number (csv, bucket->min, info->digits + 2);
+      fw_csv_append_number (csv, bucket->min, info->digits + 2);
       g_string_append_c (csv, ',');
-      append_csv_number (csv, bucket->max, info->digits + 2);
-      g_string_append_printf (csv, ",%" G_GINT64_FORMAT "\r\n", bucket->count);
+      fw_csv_append_number (csv, bucket->max, info->digits + 2);
+      g_string_append_printf (csv, ",%" G_GINT64_FORMAT, bucket->count);
+      fw_csv_end_row (csv);
     }
 }

@@ -30,3 +30,5 @@
 #include "fw-wire.h"
 #include "fw-water.h"
 #include "fw-import.h"
+#include "fw-csv.h"
+#include "fw-report.h"

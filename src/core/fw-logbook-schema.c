@@ -18,6 +18,7 @@
 #include <math.h>
 
 #include "fw-logbook-schema.h"
+#include "fw-water.h"
 
 static const char * const feed_methods[] = { "hand", "blower", "demand_feeder", "automatic_feeder", NULL };
 static const char * const mortality_causes[] = {
@@ -399,6 +400,124 @@ fw_logbook_validate (const char             *kind,
     }
 
   return problems;
+}
+
+static char *
+format_value (const FwField *field,
+              JsonNode      *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *text = json_node_get_string (node);
+
+      if (field->type == FW_FIELD_CHOICE || field->choices != NULL)
+        return g_strdup (fw_field_choice_get_label (text));
+      if (field->type == FW_FIELD_UNIT)
+        return g_strdup (_("another unit"));
+      return g_strdup (text);
+    }
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      double value = json_node_get_double (node);
+
+      if (*field->unit != '\0')
+        return g_strdup_printf ("%.10g %s", value, field->unit);
+      return g_strdup_printf ("%.10g", value);
+    }
+
+  return g_strdup ("—");
+}
+
+/**
+ * fw_logbook_payload_number:
+ *
+ * Returns: the number at @key of an entry's payload, or NAN when it is
+ *   missing or not a number
+ */
+double
+fw_logbook_payload_number (JsonObject *payload,
+                           const char *key)
+{
+  JsonNode *node = json_object_get_member (payload, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_DOUBLE && json_node_get_value_type (node) != G_TYPE_INT64))
+    return NAN;
+  return json_node_get_double (node);
+}
+
+/* What a water sample implies: the un-ionised ammonia when it has total
+ * ammonia, pH and temperature (Emerson et al. 1975), and how saturated the
+ * oxygen is when it has oxygen and temperature (Benson and Krause 1984).
+ * Outside the equations' ranges nothing is said. */
+static void
+append_chemistry (GString    *text,
+                  JsonObject *payload)
+{
+  double tan = fw_logbook_payload_number (payload, "total_ammonia_mg_l");
+  double ph = fw_logbook_payload_number (payload, "ph");
+  double temperature = fw_logbook_payload_number (payload, "temperature_c");
+  double oxygen = fw_logbook_payload_number (payload, "dissolved_oxygen_mg_l");
+  double salinity = fw_logbook_payload_number (payload, "salinity_ppt");
+  double fraction, saturation;
+
+  if (isfinite (tan) && isfinite (ph) && isfinite (temperature) &&
+      fw_water_unionised_ammonia_fraction (temperature, ph, &fraction, NULL))
+    /* TRANSLATORS: after a water sample's values: its un-ionised ammonia in
+     * mg/L, and its share of the total ammonia in percent */
+    g_string_append_printf (text, _("; un-ionised ammonia %.3f mg/L (%.1f %%)"),
+                            fraction * tan, 100 * fraction);
+
+  if (isfinite (oxygen) && isfinite (temperature) &&
+      fw_water_oxygen_saturation (temperature, isfinite (salinity) ? salinity : 0, &saturation, NULL))
+    /* TRANSLATORS: after a water sample's values: its oxygen as a percentage
+     * of saturation at its temperature and salinity */
+    g_string_append_printf (text, _("; oxygen at %.0f %% of saturation"), 100 * oxygen / saturation);
+}
+
+/**
+ * fw_logbook_summarize:
+ * @payload: the entry's fields as JSON
+ *
+ * Returns: (transfer full): what an entry of @kind says in one line, its
+ *   fields as the form names them ("Feed type Grower 32, Amount 12.5 kg"),
+ *   and for a water sample what its values imply
+ */
+char *
+fw_logbook_summarize (const char *kind,
+                      const char *payload_json)
+{
+  g_autoptr(JsonNode) root = payload_json != NULL ? json_from_string (payload_json, NULL) : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  const FwField *fields;
+  guint n_fields;
+  JsonObject *payload;
+
+  fields = fw_logbook_kind_get_fields (kind, &n_fields);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) || fields == NULL)
+    return g_strdup ("");
+  payload = json_node_get_object (root);
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      JsonNode *node = json_object_get_member (payload, fields[i].key);
+      g_autofree char *value = NULL;
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        continue;
+
+      value = format_value (&fields[i], node);
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      /* TRANSLATORS: a field of a logbook entry and its value, "Amount 12.5 kg" */
+      g_string_append_printf (text, C_("logbook summary", "%s %s"), _(fields[i].label), value);
+    }
+
+  if (g_str_equal (kind, "water_sample"))
+    append_chemistry (text, payload);
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /**

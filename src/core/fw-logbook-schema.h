@@ -60,5 +60,9 @@ GPtrArray     *fw_logbook_validate             (const char             *kind,
                                                 JsonObject             *payload,
                                                 const FwLogbookContext *context);
 char          *fw_field_problems_to_string     (GPtrArray              *problems);
+double         fw_logbook_payload_number       (JsonObject             *payload,
+                                                const char             *key);
+char          *fw_logbook_summarize            (const char             *kind,
+                                                const char             *payload_json);
 
 G_END_DECLS

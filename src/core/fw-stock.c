@@ -37,6 +37,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fw-logbook-schema.h"
 #include "fw-stock.h"
 
 typedef struct
@@ -67,22 +68,10 @@ compare_events (gconstpointer a,
   return (ta > tb) - (ta < tb);
 }
 
-static double
-number (JsonObject *payload,
-        const char *key)
-{
-  JsonNode *node = json_object_get_member (payload, key);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      (json_node_get_value_type (node) != G_TYPE_DOUBLE && json_node_get_value_type (node) != G_TYPE_INT64))
-    return NAN;
-  return json_node_get_double (node);
-}
-
 static gint64
 count (JsonObject *payload)
 {
-  double value = number (payload, "count");
+  double value = fw_logbook_payload_number (payload, "count");
 
   return isfinite (value) && value > 0 ? (gint64) value : 0;
 }
@@ -218,7 +207,7 @@ fw_stock_compute (const char *unit_uuid,
       FwTime time = fw_logbook_entry_get_occurred_at (event->entry);
       gboolean here = g_strcmp0 (fw_logbook_entry_get_unit_uuid (event->entry), unit_uuid) == 0;
       gint64 n = count (event->payload);
-      double w = number (event->payload, "mean_weight_g");
+      double w = fw_logbook_payload_number (event->payload, "mean_weight_g");
 
       if (g_strcmp0 (kind, "transfer") == 0 && !here)
         {
@@ -241,8 +230,8 @@ fw_stock_compute (const char *unit_uuid,
           add_weight (weights, time, w);
           stock->stocked += n;
           stock->alive += n;
-          if (isfinite (number (event->payload, "mean_weight_g")))
-            stock->stocked_kg += n * number (event->payload, "mean_weight_g") / 1000;
+          if (isfinite (fw_logbook_payload_number (event->payload, "mean_weight_g")))
+            stock->stocked_kg += n * fw_logbook_payload_number (event->payload, "mean_weight_g") / 1000;
           if (first_stocked == 0)
             first_stocked = time;
         }
@@ -250,7 +239,7 @@ fw_stock_compute (const char *unit_uuid,
         add_weight (weights, time, w);
       else if (g_strcmp0 (kind, "feeding") == 0)
         {
-          double kg = number (event->payload, "kg");
+          double kg = fw_logbook_payload_number (event->payload, "kg");
 
           if (isfinite (kg) && kg > 0)
             stock->feed_kg += kg;
@@ -267,7 +256,7 @@ fw_stock_compute (const char *unit_uuid,
         }
       else if (g_strcmp0 (kind, "harvest") == 0)
         {
-          double kg = number (event->payload, "total_kg");
+          double kg = fw_logbook_payload_number (event->payload, "total_kg");
 
           n = MIN (n, stock->alive);
           stock->harvested += n;
