@@ -559,9 +559,20 @@ type_into (FwEntryDialog *dialog,
   g_signal_emit_by_name (row, "entry-activated");
 }
 
+static gboolean
+logbook_lists_one (gpointer data)
+{
+  Fixture *fixture = data;
+  FwUnitLogbook *logbook = fw_unit_page_get_logbook (fw_window_get_unit_page (fixture->window));
+
+  return !fw_unit_logbook_get_loading (logbook) &&
+         g_list_model_get_n_items (fw_unit_logbook_get_entries (logbook)) == 1;
+}
+
 /* Ctrl+N, type, Enter, Enter: a feeding is saved for the unit on screen,
- * and it is still there, waiting to sync, when the cache is opened
- * again. A mistake is named in the form and nothing is saved. */
+ * listed in the Logbook view, changed from there, and still there, waiting
+ * to sync, when the cache is opened again. A mistake is named in the form
+ * and nothing is saved. */
 static void
 test_window_quick_entry (Fixture       *fixture,
                          gconstpointer  data)
@@ -595,6 +606,22 @@ test_window_quick_entry (Fixture       *fixture,
   type_into (dialog, "kg", "12,5");
   fw_test_wait_until (entry_dialog_gone, NULL, "the entry to be saved");
 
+  /* Listed in the Logbook view; activating the row changes it. */
+  fw_test_wait_until (logbook_lists_one, fixture, "the entry in the Logbook view");
+  {
+    FwLogbookEntry *listed = g_list_model_get_item (fw_unit_logbook_get_entries (fw_unit_page_get_logbook (page)), 0);
+    g_autofree char *uuid = g_strdup (fw_record_get_uuid (FW_RECORD (listed)));
+
+    g_object_unref (listed);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-entry", "s", uuid));
+    dialog = find_entry_dialog ();
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fw_entry_dialog_get_row (dialog, "kg"))), ==, "12.5");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fw_entry_dialog_get_row (dialog, "feed_type"))), ==, "Grower 32");
+    type_into (dialog, "kg", "13");
+    fw_test_wait_until (entry_dialog_gone, NULL, "the change to be saved");
+  }
+
   /* Opened afresh, as after a restart: there, and waiting. */
   reopened = fw_cache_open (fixture->path, NULL, &error);
   g_assert_no_error (error);
@@ -602,10 +629,10 @@ test_window_quick_entry (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (fw_logbook_entry_get_kind (g_ptr_array_index (entries, 0)), ==, "feeding");
-  g_assert_nonnull (strstr (fw_logbook_entry_get_payload (g_ptr_array_index (entries, 0)), "\"kg\":12.5"));
+  g_assert_nonnull (strstr (fw_logbook_entry_get_payload (g_ptr_array_index (entries, 0)), "\"kg\":13"));
   pending = fw_cache_list_outbox (reopened, FW_OUTBOX_PENDING, 10, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpuint (pending->len, >=, 1);
   g_assert_cmpstr (((FwOutboxEntry *) g_ptr_array_index (pending, 0))->record_uuid, ==,
                    fw_record_get_uuid (g_ptr_array_index (entries, 0)));
 }

@@ -32,6 +32,7 @@ struct _FwEntryDialog
   GTimeZone       *timezone;
   GSettings       *settings;
   GPtrArray       *rows;           /* GtkWidget, one per field of the kind */
+  FwLogbookEntry  *editing;        /* the entry changed, or NULL for a new one */
   GCancellable    *cancellable;
   gboolean         saving;
 
@@ -381,6 +382,11 @@ save_thread (GTask        *task,
       return;
     }
 
+  /* An entry being changed is not yet in the fish it counts against. */
+  for (guint i = history->len; i-- > 0;)
+    if (g_str_equal (fw_record_get_uuid (g_ptr_array_index (history, i)), fw_record_get_uuid (FW_RECORD (entry))))
+      g_ptr_array_remove_index (history, i);
+
   fw_stock_compute (unit_uuid, history, 0, 0, fw_logbook_entry_get_occurred_at (entry), &stock);
   if (stock.stocked > 0)
     context.fish_alive = stock.alive;
@@ -481,12 +487,26 @@ save_action (GtkWidget  *widget,
   payload_text = json_to_string (node, FALSE);
 
   saving = g_new0 (Saving, 1);
-  saving->entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
-                                "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),
-                                "kind", current_kind (self),
-                                "occurred-at", occurred,
-                                "payload", payload_text,
-                                NULL);
+  if (self->editing == NULL)
+    saving->entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
+                                  "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),
+                                  "kind", current_kind (self),
+                                  "occurred-at", occurred,
+                                  "payload", payload_text,
+                                  NULL);
+  else
+    /* An edit is the same record at the revision it was read at, so that
+     * the server can tell a concurrent edit. */
+    saving->entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
+                                  "uuid", fw_record_get_uuid (FW_RECORD (self->editing)),
+                                  "revision", fw_record_get_revision (FW_RECORD (self->editing)),
+                                  "created-at", fw_record_get_created_at (FW_RECORD (self->editing)),
+                                  "author-uuid", fw_logbook_entry_get_author_uuid (self->editing),
+                                  "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),
+                                  "kind", current_kind (self),
+                                  "occurred-at", occurred,
+                                  "payload", payload_text,
+                                  NULL);
 
   set_saving (self, TRUE);
   task = g_task_new (self, self->cancellable, on_saved_cb, NULL);
@@ -536,6 +556,106 @@ fw_entry_dialog_new (GtkWindow  *parent,
 
   build_fields (self);
   focus_first_empty (self);
+  return self;
+}
+
+static void
+fill_row (FwEntryDialog *self,
+          GtkWidget     *row,
+          JsonNode      *node)
+{
+  const FwField *field = row_field (row);
+  const char *text = NULL;
+  g_autofree char *number = NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    text = json_node_get_string (node);
+  else if (JSON_NODE_HOLDS_VALUE (node))
+    text = number = g_strdup_printf ("%.10g", json_node_get_double (node));
+  if (text == NULL)
+    return;
+
+  switch (field->type)
+    {
+    case FW_FIELD_NUMBER:
+    case FW_FIELD_COUNT:
+    case FW_FIELD_TEXT:
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
+      break;
+
+    case FW_FIELD_CHOICE:
+      for (guint i = 0; field->choices[i] != NULL; i++)
+        if (g_str_equal (field->choices[i], text))
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), field->required ? i : i + 1);
+      break;
+
+    case FW_FIELD_UNIT:
+      {
+        GListModel *units = gtk_drop_down_get_model (self->unit_dropdown);
+
+        for (guint i = 0; i < g_list_model_get_n_items (units); i++)
+          {
+            g_autoptr(FwUnit) unit = g_list_model_get_item (units, i);
+
+            if (g_str_equal (fw_record_get_uuid (FW_RECORD (unit)), text))
+              adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+          }
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * fw_entry_dialog_new_for_entry:
+ * @entry: the entry to change
+ *
+ * Returns: (transfer floating): a dialog showing @entry to change; its
+ *   kind stays
+ */
+FwEntryDialog *
+fw_entry_dialog_new_for_entry (GtkWindow      *parent,
+                               FwCache        *cache,
+                               GListModel     *units,
+                               FwLogbookEntry *entry,
+                               GTimeZone      *timezone)
+{
+  g_autoptr(JsonNode) root = json_from_string (fw_logbook_entry_get_payload (entry), NULL);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (fw_logbook_entry_get_occurred_at (entry));
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, timezone);
+  g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  FwEntryDialog *self = fw_entry_dialog_new (parent, cache, units, NULL, timezone);
+
+  g_return_val_if_fail (FW_IS_LOGBOOK_ENTRY (entry), self);
+
+  self->editing = g_object_ref (entry);
+  gtk_window_set_title (GTK_WINDOW (self), _("Change Logbook Entry"));
+
+  for (guint i = 0; i < g_list_model_get_n_items (units); i++)
+    {
+      g_autoptr(FwUnit) unit = g_list_model_get_item (units, i);
+
+      if (g_str_equal (fw_record_get_uuid (FW_RECORD (unit)), fw_logbook_entry_get_unit_uuid (entry)))
+        gtk_drop_down_set_selected (self->unit_dropdown, i);
+    }
+
+  fw_entry_dialog_set_kind (self, fw_logbook_entry_get_kind (entry));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->kind_row), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->time_row), when);
+
+  for (guint i = 0; root != NULL && JSON_NODE_HOLDS_OBJECT (root) && i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      JsonNode *node = json_object_get_member (json_node_get_object (root), row_field (row)->key);
+
+      if (ADW_IS_ENTRY_ROW (row))
+        gtk_editable_set_text (GTK_EDITABLE (row), "");
+      if (node != NULL)
+        fill_row (self, row, node);
+    }
+
   return self;
 }
 
@@ -607,6 +727,7 @@ fw_entry_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_ENTRY_DIALOG);
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_object (&self->editing);
   g_clear_object (&self->cache);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->timezone, g_time_zone_unref);

@@ -21,6 +21,11 @@ FwEntryDialog *fw_entry_dialog_new          (GtkWindow     *parent,
                                              GListModel    *units,
                                              FwUnit        *unit,
                                              GTimeZone     *timezone);
+FwEntryDialog *fw_entry_dialog_new_for_entry (GtkWindow     *parent,
+                                             FwCache       *cache,
+                                             GListModel    *units,
+                                             FwLogbookEntry *entry,
+                                             GTimeZone     *timezone);
 void           fw_entry_dialog_set_kind     (FwEntryDialog *self,
                                              const char    *kind);
 GtkWidget     *fw_entry_dialog_get_row      (FwEntryDialog *self,

@@ -121,6 +121,12 @@ create_row_cb (gpointer item,
   g_signal_connect (delete, "clicked", G_CALLBACK (on_delete_clicked_cb), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), delete);
 
+  /* Activating the row changes the entry. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.edit-entry");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", fw_record_get_uuid (FW_RECORD (entry)));
+  gtk_widget_set_tooltip_text (row, _("Change this entry"));
+
   return row;
 }
 

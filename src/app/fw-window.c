@@ -666,6 +666,35 @@ new_entry_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A logbook row activated: the entry shown to change. */
+static void
+edit_entry_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  GListModel *entries = fw_unit_logbook_get_entries (fw_unit_page_get_logbook (self->unit_page));
+  const char *uuid = g_variant_get_string (parameter, NULL);
+
+  if (self->cache == NULL || self->timezone == NULL)
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(FwLogbookEntry) entry = g_list_model_get_item (entries, i);
+      FwEntryDialog *dialog;
+
+      if (!g_str_equal (fw_record_get_uuid (FW_RECORD (entry)), uuid))
+        continue;
+
+      dialog = fw_entry_dialog_new_for_entry (GTK_WINDOW (self), self->cache, G_LIST_MODEL (self->units),
+                                              entry, self->timezone);
+      g_signal_connect_object (dialog, "saved", G_CALLBACK (on_entry_saved_cb), self, G_CONNECT_SWAPPED);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+}
+
 static void
 show_compare_action (GtkWidget  *widget,
                      const char *action_name,
@@ -991,6 +1020,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.show-compare", NULL, show_compare_action);
   gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-entry", "s", edit_entry_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);
   gtk_widget_class_install_action (widget_class, "win.focus-units", NULL, focus_units_action);
