@@ -11,6 +11,7 @@
 
 #include "fw-application.h"
 #include "fw-entry-dialog.h"
+#include "fw-farm-stock.h"
 #include "fw-sensor-tile.h"
 #include "fw-test-util.h"
 #include "fw-unit-row.h"
@@ -637,6 +638,50 @@ test_window_quick_entry (Fixture       *fixture,
                    fw_record_get_uuid (g_ptr_array_index (entries, 0)));
 }
 
+static gboolean
+farm_stock_ready (gpointer data)
+{
+  FwFarmStock *stock = data;
+
+  return !fw_farm_stock_get_loading (stock) && g_list_model_get_n_items (fw_farm_stock_get_rows (stock)) > 0;
+}
+
+/* Farm Stock: a row per unit, sortable by any figure. */
+static void
+test_window_farm_stock (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  FwFarmStock *stock = NULL;
+  GtkColumnView *table;
+  GListModel *columns;
+
+  open_cache (fixture, FALSE);
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-farm-stock", NULL));
+  {
+    g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+    collect_descendants (GTK_WIDGET (fixture->window), FW_TYPE_FARM_STOCK, found);
+    g_assert_cmpuint (found->len, ==, 1);
+    stock = g_ptr_array_index (found, 0);
+  }
+  fw_test_wait_until (farm_stock_ready, stock, "every unit's stock");
+  g_assert_cmpuint (g_list_model_get_n_items (fw_farm_stock_get_rows (stock)), ==, fw_demo_get_n_units ());
+
+  table = fw_farm_stock_get_table (stock);
+  columns = gtk_column_view_get_columns (table);
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, 11);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      gtk_column_view_sort_by_column (table, column, GTK_SORT_DESCENDING);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==,
+                        fw_demo_get_n_units ());
+    }
+}
+
 static void
 test_window_remembers_size (void)
 {
@@ -730,6 +775,7 @@ main (int   argc,
   ADD ("renders-unit-page", 2, test_window_renders_unit_page);
   ADD ("charts-view", 2, test_window_charts_view);
   ADD ("quick-entry", 2, test_window_quick_entry);
+  ADD ("farm-stock", 2, test_window_farm_stock);
 
 #undef ADD
 

@@ -17,6 +17,7 @@
 #include "fw-app-util.h"
 #include "fw-compare-page.h"
 #include "fw-entry-dialog.h"
+#include "fw-farm-stock.h"
 #include "fw-sign-in-dialog.h"
 #include "fw-sync-page.h"
 #include "fw-unit-row.h"
@@ -72,6 +73,7 @@ struct _FwWindow
   GtkWidget            *sync_button;
   FwSyncPage           *sync_page;
   FwComparePage        *compare_page;
+  FwFarmStock          *farm_stock;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -696,6 +698,22 @@ edit_entry_action (GtkWidget  *widget,
 }
 
 static void
+show_farm_stock_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (self->cache == NULL || !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    return;
+
+  gtk_list_box_unselect_all (self->unit_list);
+  fw_farm_stock_show (self->farm_stock, self->cache, G_LIST_MODEL (self->units));
+  gtk_stack_set_visible_child_name (self->content_stack, "farm-stock");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
 show_compare_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -982,6 +1000,7 @@ fw_window_class_init (FwWindowClass *klass)
   g_type_ensure (FW_TYPE_UNIT_PAGE);
   g_type_ensure (FW_TYPE_SYNC_PAGE);
   g_type_ensure (FW_TYPE_COMPARE_PAGE);
+  g_type_ensure (FW_TYPE_FARM_STOCK);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
@@ -1010,6 +1029,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, compare_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_stock);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
@@ -1020,6 +1040,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.show-compare", NULL, show_compare_action);
   gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
+  gtk_widget_class_install_action (widget_class, "win.show-farm-stock", NULL, show_farm_stock_action);
   gtk_widget_class_install_action (widget_class, "win.edit-entry", "s", edit_entry_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);
