@@ -45,6 +45,7 @@ struct _FwUnitLogbook
   gboolean       loading;
 
   GtkDropDown   *kind_dropdown;
+  GtkDropDown   *when_dropdown;
   GtkStack      *stack;
   GtkListBox    *list;
   AdwStatusPage *empty_page;
@@ -130,16 +131,25 @@ create_row_cb (gpointer item,
   return row;
 }
 
+/* The date ranges of the second filter, in days back from now; 0 for
+ * any time. */
+static const guint ranges[] = { 0, 1, 7, 30, 365 };
+
 static gboolean
 filter_cb (gpointer item,
            gpointer user_data)
 {
   FwUnitLogbook *self = user_data;
-  guint selected = gtk_drop_down_get_selected (self->kind_dropdown);
+  guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
+  guint when = gtk_drop_down_get_selected (self->when_dropdown);
 
-  if (selected == 0 || selected > G_N_ELEMENTS (kinds))
+  if (when > 0 && when < G_N_ELEMENTS (ranges) &&
+      fw_logbook_entry_get_occurred_at (item) < fw_now () - (FwTime) ranges[when] * 86400)
+    return FALSE;
+
+  if (kind == 0 || kind > G_N_ELEMENTS (kinds))
     return TRUE;
-  return g_strcmp0 (fw_logbook_entry_get_kind (item), kinds[selected - 1]) == 0;
+  return g_strcmp0 (fw_logbook_entry_get_kind (item), kinds[kind - 1]) == 0;
 }
 
 static void
@@ -148,7 +158,7 @@ update_stack (FwUnitLogbook *self)
   gboolean any = g_list_model_get_n_items (G_LIST_MODEL (self->entries)) > 0;
 
   adw_status_page_set_description (self->empty_page,
-                                   any ? _("No entry of this kind yet")
+                                   any ? _("No entry of this kind and time")
                                        : _("Feedings, mortalities, water samples and more: press Ctrl+N to log one"));
   gtk_stack_set_visible_child_name (self->stack,
                                     gtk_widget_get_first_child (GTK_WIDGET (self->list)) != NULL ? "list" : "empty");
@@ -625,6 +635,22 @@ fw_unit_logbook_init (FwUnitLogbook *self)
                                   _("Kind of entry to show"), -1);
   g_signal_connect_swapped (self->kind_dropdown, "notify::selected", G_CALLBACK (on_kind_selected_cb), self);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->kind_dropdown));
+
+  {
+    const char * const when[] = {
+      N_("Any Time"), N_("Last 24 Hours"), N_("Last 7 Days"), N_("Last 30 Days"), N_("Last Year"), NULL,
+    };
+    g_autoptr(GtkStringList) whens = gtk_string_list_new (NULL);
+
+    for (guint i = 0; when[i] != NULL; i++)
+      gtk_string_list_append (whens, _(when[i]));
+    self->when_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&whens)), NULL));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->when_dropdown), _("Show Entries of a Time"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->when_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Time of the entries to show"), -1);
+    g_signal_connect_swapped (self->when_dropdown, "notify::selected", G_CALLBACK (on_kind_selected_cb), self);
+    gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->when_dropdown));
+  }
 
   {
     g_autoptr(GMenu) menu = g_menu_new ();
