@@ -34,7 +34,8 @@ struct _FwUnitLogbook
   GtkBox         parent_instance;
 
   FwCache       *cache;
-  FwUnit        *unit;
+  FwUnit        *unit;           /* NULL for the whole farm: */
+  GHashTable    *unit_names;     /* unit uuid → name, of the farm's units */
   GTimeZone     *timezone;
   GListStore    *entries;
   GHashTable    *states;        /* record uuid → FwOutboxEntry */
@@ -46,12 +47,22 @@ struct _FwUnitLogbook
 
   GtkDropDown   *kind_dropdown;
   GtkDropDown   *when_dropdown;
+  GtkMenuButton *export_button;
   GtkStack      *stack;
   GtkListBox    *list;
   AdwStatusPage *empty_page;
 };
 
 G_DEFINE_FINAL_TYPE (FwUnitLogbook, fw_unit_logbook, GTK_TYPE_BOX)
+
+static const char *
+unit_name_of (FwUnitLogbook  *self,
+              FwLogbookEntry *entry)
+{
+  if (self->unit != NULL)
+    return fw_unit_get_name (self->unit);
+  return g_hash_table_lookup (self->unit_names, fw_logbook_entry_get_unit_uuid (entry));
+}
 
 static char *
 describe_state (FwUnitLogbook  *self,
@@ -102,8 +113,13 @@ create_row_cb (gpointer item,
   GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
   const char *kind = fw_logbook_kind_get_label (fw_logbook_entry_get_kind (entry));
 
-  /* TRANSLATORS: a logbook row's subtitle: when, and where it stands with the server */
-  subtitle = g_strdup_printf (_("%s · %s"), when, state);
+  if (self->unit == NULL)
+    /* TRANSLATORS: a farm logbook row's subtitle: the unit, when, and where
+     * it stands with the server */
+    subtitle = g_strdup_printf (_("%s · %s · %s"), unit_name_of (self, entry), when, state);
+  else
+    /* TRANSLATORS: a logbook row's subtitle: when, and where it stands with the server */
+    subtitle = g_strdup_printf (_("%s · %s"), when, state);
   /* TRANSLATORS: a logbook row's title: the kind, then what it says */
   title = *summary != '\0' ? g_strdup_printf (_("%s: %s"), kind != NULL ? kind : "", summary)
                            : g_strdup (kind);
@@ -200,7 +216,7 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   Load *load = task_data;
-  const char *uuid = fw_record_get_uuid (FW_RECORD (load->unit));
+  const char *uuid = load->unit != NULL ? fw_record_get_uuid (FW_RECORD (load->unit)) : NULL;
   static const FwOutboxState states[] = { FW_OUTBOX_PENDING, FW_OUTBOX_REJECTED, FW_OUTBOX_CONFLICT };
   GError *error = NULL;
 
@@ -232,8 +248,9 @@ load_thread (GTask        *task,
         }
     }
 
-  fw_stock_compute (uuid, load->entries, fw_unit_get_volume (load->unit), fw_unit_get_area (load->unit),
-                    load->now, &load->stock);
+  if (load->unit != NULL)
+    fw_stock_compute (uuid, load->entries, fw_unit_get_volume (load->unit), fw_unit_get_area (load->unit),
+                      load->now, &load->stock);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -262,13 +279,16 @@ on_loaded_cb (GObject      *source,
   g_hash_table_unref (self->states);
   self->states = g_steal_pointer (&load->states);
 
-  /* Transfers from other units feed the stock, not this list. */
+  /* Transfers from other units feed the stock, not this list; the farm's
+   * list has its own units' entries, not other farms'. */
   shown = g_ptr_array_new ();
   for (guint i = 0; i < load->entries->len; i++)
     {
       FwLogbookEntry *entry = g_ptr_array_index (load->entries, i);
+      const char *unit_uuid = fw_logbook_entry_get_unit_uuid (entry);
 
-      if (g_strcmp0 (fw_logbook_entry_get_unit_uuid (entry), fw_record_get_uuid (FW_RECORD (self->unit))) == 0)
+      if (self->unit != NULL ? g_strcmp0 (unit_uuid, fw_record_get_uuid (FW_RECORD (self->unit))) == 0
+                             : g_hash_table_contains (self->unit_names, unit_uuid))
         g_ptr_array_add (shown, entry);
     }
   g_list_store_splice (self->entries, 0, g_list_model_get_n_items (G_LIST_MODEL (self->entries)),
@@ -276,7 +296,7 @@ on_loaded_cb (GObject      *source,
   update_stack (self);
 
   self->stock = load->stock;
-  if (self->stock_view != NULL)
+  if (self->stock_view != NULL && self->unit != NULL)
     fw_unit_stock_set_stock (self->stock_view, &load->stock);
 }
 
@@ -288,7 +308,7 @@ fw_unit_logbook_reload (FwUnitLogbook *self)
 
   g_return_if_fail (FW_IS_UNIT_LOGBOOK (self));
 
-  if (self->cache == NULL || self->unit == NULL)
+  if (self->cache == NULL || (self->unit == NULL && g_hash_table_size (self->unit_names) == 0))
     return;
 
   g_cancellable_cancel (self->cancellable);
@@ -297,7 +317,7 @@ fw_unit_logbook_reload (FwUnitLogbook *self)
 
   load = g_new0 (Load, 1);
   load->cache = g_object_ref (self->cache);
-  load->unit = g_object_ref (self->unit);
+  load->unit = self->unit != NULL ? g_object_ref (self->unit) : NULL;
   load->now = g_get_real_time () / G_USEC_PER_SEC;
 
   self->loading = TRUE;
@@ -332,6 +352,54 @@ fw_unit_logbook_show (FwUnitLogbook *self,
   g_clear_pointer (&self->timezone, g_time_zone_unref);
   self->timezone = g_time_zone_ref (timezone);
 
+  fw_unit_logbook_reload (self);
+}
+
+/* A unit's logbook exports its stock too; the farm's has Farm Stock. */
+static void
+set_export_menu (FwUnitLogbook *self,
+                 gboolean       with_stock)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  g_menu_append (menu, _("Logbook (CSV)…"), "logbook.export('logbook')");
+  if (with_stock)
+    g_menu_append (menu, _("Stock Report (CSV)…"), "logbook.export('stock')");
+  gtk_menu_button_set_menu_model (self->export_button, G_MENU_MODEL (menu));
+}
+
+/**
+ * fw_unit_logbook_show_farm:
+ * @units: (element-type FwUnit): the farm's units
+ *
+ * Shows the logbook of every unit of the farm, each entry with its unit.
+ */
+void
+fw_unit_logbook_show_farm (FwUnitLogbook *self,
+                           FwCache       *cache,
+                           GListModel    *units,
+                           GTimeZone     *timezone)
+{
+  g_return_if_fail (FW_IS_UNIT_LOGBOOK (self));
+  g_return_if_fail (FW_IS_CACHE (cache));
+  g_return_if_fail (G_IS_LIST_MODEL (units));
+  g_return_if_fail (timezone != NULL);
+
+  g_clear_object (&self->unit);
+  g_set_object (&self->cache, cache);
+  g_clear_pointer (&self->timezone, g_time_zone_unref);
+  self->timezone = g_time_zone_ref (timezone);
+
+  g_hash_table_remove_all (self->unit_names);
+  for (guint i = 0; i < g_list_model_get_n_items (units); i++)
+    {
+      g_autoptr(FwUnit) unit = g_list_model_get_item (units, i);
+
+      g_hash_table_insert (self->unit_names, g_strdup (fw_record_get_uuid (FW_RECORD (unit))),
+                           g_strdup (fw_unit_get_name (unit)));
+    }
+
+  set_export_menu (self, FALSE);
   fw_unit_logbook_reload (self);
 }
 
@@ -512,6 +580,7 @@ fw_unit_logbook_dispose (GObject *object)
   g_clear_object (&self->unit);
   g_clear_weak_pointer (&self->stock_view);
   g_clear_pointer (&self->states, g_hash_table_unref);
+  g_clear_pointer (&self->unit_names, g_hash_table_unref);
   g_clear_pointer (&self->timezone, g_time_zone_unref);
 
   G_OBJECT_CLASS (fw_unit_logbook_parent_class)->dispose (object);
@@ -520,7 +589,8 @@ fw_unit_logbook_dispose (GObject *object)
 typedef struct
 {
   gboolean    stock_report;
-  char       *unit_name;
+  char       *unit_name;        /* of every row, or NULL for the farm: */
+  GPtrArray  *unit_names;       /* char *, a row's each */
   GTimeZone  *timezone;
   GPtrArray  *entries;      /* FwLogbookEntry, with their states: */
   GPtrArray  *states;       /* char * */
@@ -531,6 +601,7 @@ static void
 report_free (Report *report)
 {
   g_free (report->unit_name);
+  g_ptr_array_unref (report->unit_names);
   g_time_zone_unref (report->timezone);
   g_ptr_array_unref (report->entries);
   g_ptr_array_unref (report->states);
@@ -553,7 +624,8 @@ render_report (gpointer   user_data,
     {
       fw_report_logbook_header (csv);
       for (guint i = 0; i < report->entries->len; i++)
-        fw_report_logbook_row (csv, g_ptr_array_index (report->entries, i), report->unit_name,
+        fw_report_logbook_row (csv, g_ptr_array_index (report->entries, i),
+                               g_ptr_array_index (report->unit_names, i),
                                g_ptr_array_index (report->states, i), report->timezone);
     }
 
@@ -571,12 +643,13 @@ export_action (GtkWidget  *widget,
   g_autofree char *file_name = NULL;
   Report *report;
 
-  if (self->unit == NULL || self->timezone == NULL)
+  if (self->timezone == NULL || (stock && self->unit == NULL))
     return;
 
   report = g_new0 (Report, 1);
   report->stock_report = stock;
-  report->unit_name = g_strdup (fw_unit_get_name (self->unit));
+  report->unit_name = g_strdup (self->unit != NULL ? fw_unit_get_name (self->unit) : _("Farm"));
+  report->unit_names = g_ptr_array_new_with_free_func (g_free);
   report->timezone = g_time_zone_ref (self->timezone);
   report->entries = g_ptr_array_new_with_free_func (g_object_unref);
   report->states = g_ptr_array_new_with_free_func (g_free);
@@ -588,6 +661,7 @@ export_action (GtkWidget  *widget,
 
       g_ptr_array_add (report->entries, entry);
       g_ptr_array_add (report->states, describe_state (self, entry));
+      g_ptr_array_add (report->unit_names, g_strdup (unit_name_of (self, entry)));
     }
 
   /* TRANSLATORS: suggested file names: the unit's name, then what the file holds */
@@ -619,6 +693,7 @@ fw_unit_logbook_init (FwUnitLogbook *self)
 
   self->entries = g_list_store_new (FW_TYPE_LOGBOOK_ENTRY);
   self->states = g_hash_table_new (g_str_hash, g_str_equal);
+  self->unit_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->cancellable = g_cancellable_new ();
 
   bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -653,12 +728,10 @@ fw_unit_logbook_init (FwUnitLogbook *self)
   }
 
   {
-    g_autoptr(GMenu) menu = g_menu_new ();
     GtkWidget *export = gtk_menu_button_new ();
 
-    g_menu_append (menu, _("Logbook (CSV)…"), "logbook.export('logbook')");
-    g_menu_append (menu, _("Stock Report (CSV)…"), "logbook.export('stock')");
-    gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (menu));
+    self->export_button = GTK_MENU_BUTTON (export);
+    set_export_menu (self, TRUE);
     gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export), "document-save-symbolic");
     gtk_widget_set_tooltip_text (export, _("Export"));
     gtk_accessible_update_property (GTK_ACCESSIBLE (export), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Export"), -1);

@@ -24,6 +24,10 @@ void        fw_unit_logbook_show        (FwUnitLogbook *self,
                                          FwCache       *cache,
                                          FwUnit        *unit,
                                          GTimeZone     *timezone);
+void        fw_unit_logbook_show_farm   (FwUnitLogbook *self,
+                                         FwCache       *cache,
+                                         GListModel    *units,
+                                         GTimeZone     *timezone);
 void        fw_unit_logbook_reload      (FwUnitLogbook *self);
 GListModel *fw_unit_logbook_get_entries (FwUnitLogbook *self);
 gboolean    fw_unit_logbook_get_loading (FwUnitLogbook *self);

@@ -18,6 +18,7 @@
 #include "fw-compare-page.h"
 #include "fw-entry-dialog.h"
 #include "fw-farm-stock.h"
+#include "fw-unit-logbook.h"
 #include "fw-sign-in-dialog.h"
 #include "fw-sync-page.h"
 #include "fw-unit-row.h"
@@ -74,6 +75,7 @@ struct _FwWindow
   FwSyncPage           *sync_page;
   FwComparePage        *compare_page;
   FwFarmStock          *farm_stock;
+  FwUnitLogbook        *farm_logbook;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -644,6 +646,8 @@ on_entry_saved_cb (FwWindow       *self,
 
   if (shown != NULL)
     fw_unit_page_reload (self->unit_page);
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "farm-logbook"))
+    fw_unit_logbook_reload (self->farm_logbook);
   if (self->sync != NULL)
     fw_sync_controller_sync_now (self->sync);
 }
@@ -675,7 +679,9 @@ edit_entry_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   FwWindow *self = FW_WINDOW (widget);
-  GListModel *entries = fw_unit_logbook_get_entries (fw_unit_page_get_logbook (self->unit_page));
+  GListModel *entries = fw_unit_logbook_get_entries (
+    g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "farm-logbook")
+    ? self->farm_logbook : fw_unit_page_get_logbook (self->unit_page));
   const char *uuid = g_variant_get_string (parameter, NULL);
 
   if (self->cache == NULL || self->timezone == NULL)
@@ -695,6 +701,31 @@ edit_entry_action (GtkWidget  *widget,
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
+}
+
+static void
+show_farm_logbook_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (self->cache == NULL || self->timezone == NULL ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    return;
+
+  gtk_list_box_unselect_all (self->unit_list);
+  fw_unit_logbook_show_farm (self->farm_logbook, self->cache, G_LIST_MODEL (self->units), self->timezone);
+  gtk_stack_set_visible_child_name (self->content_stack, "farm-logbook");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  adw_leaflet_navigate (FW_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 static void
@@ -1001,6 +1032,7 @@ fw_window_class_init (FwWindowClass *klass)
   g_type_ensure (FW_TYPE_SYNC_PAGE);
   g_type_ensure (FW_TYPE_COMPARE_PAGE);
   g_type_ensure (FW_TYPE_FARM_STOCK);
+  g_type_ensure (FW_TYPE_UNIT_LOGBOOK);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
@@ -1030,6 +1062,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, compare_page);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_stock);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_logbook);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
@@ -1041,6 +1074,8 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-compare", NULL, show_compare_action);
   gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-stock", NULL, show_farm_stock_action);
+  gtk_widget_class_install_action (widget_class, "win.show-farm-logbook", NULL, show_farm_logbook_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.edit-entry", "s", edit_entry_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);
