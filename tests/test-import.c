@@ -249,7 +249,7 @@ test_cli_import (void)
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                  &out, &err, &status, &error));
     g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 2);
-    g_assert_nonnull (strstr (err, "Tank A1 has no Turbidity sensor for column “Turbidity”"));
+    g_assert_nonnull (strstr (err, "Tank A1: The unit has no Turbidity sensor for column “Turbidity”"));
   }
 
   cache = fw_cache_open (cache_path, NULL, &error);

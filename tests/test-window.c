@@ -12,6 +12,7 @@
 #include "fw-application.h"
 #include "fw-entry-dialog.h"
 #include "fw-farm-stock.h"
+#include "fw-import-dialog.h"
 #include "fw-sensor-tile.h"
 #include "fw-test-util.h"
 #include "fw-unit-row.h"
@@ -682,6 +683,85 @@ test_window_farm_stock (Fixture       *fixture,
     }
 }
 
+static FwImportDialog *
+find_import_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FW_IS_IMPORT_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return FW_IMPORT_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+import_columns_shown (gpointer data)
+{
+  return fw_import_dialog_get_can_check (data);
+}
+
+static gboolean
+import_checked (gpointer data)
+{
+  return fw_import_dialog_get_can_import (data);
+}
+
+static gboolean
+import_refused (gpointer data)
+{
+  return strstr (fw_import_dialog_get_report (data), "no Turbidity sensor") != NULL;
+}
+
+static gboolean
+import_dialog_gone (gpointer data)
+{
+  return find_import_dialog () == NULL;
+}
+
+/* Import KU-MWQ into the first tank: its columns guessed from their names,
+ * the report of every row, a column no sensor takes refused by name, and
+ * once it is skipped, the readings saved. */
+static void
+test_window_import (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "kumwq_30cm.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FwImportDialog *dialog;
+
+  open_cache (fixture, FALSE);
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-history", NULL));
+  dialog = find_import_dialog ();
+  g_assert_nonnull (dialog);
+
+  fw_import_dialog_load (dialog, file);
+  fw_test_wait_until (import_columns_shown, dialog, "the file's columns");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.check", NULL));
+  fw_test_wait_until (import_checked, dialog, "the file to be checked");
+  g_assert_nonnull (strstr (fw_import_dialog_get_report (dialog), "rows imported: 9623\n"));
+  g_assert_nonnull (strstr (fw_import_dialog_get_report (dialog), "values imported: 28869\n"));
+
+  /* Tanks have no turbidity probe. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.import", NULL));
+  fw_test_wait_until (import_refused, dialog, "the unit to refuse turbidity");
+
+  fw_import_dialog_map_column (dialog, "Turbidity", -1);
+  g_assert_false (fw_import_dialog_get_can_import (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.check", NULL));
+  fw_test_wait_until (import_checked, dialog, "the file to be checked again");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "import.import", NULL));
+  fw_test_wait_until (import_dialog_gone, NULL, "the readings to be saved");
+}
+
 static void
 test_window_remembers_size (void)
 {
@@ -776,6 +856,7 @@ main (int   argc,
   ADD ("charts-view", 2, test_window_charts_view);
   ADD ("quick-entry", 2, test_window_quick_entry);
   ADD ("farm-stock", 2, test_window_farm_stock);
+  ADD ("import", 2, test_window_import);
 
 #undef ADD
 

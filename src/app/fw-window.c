@@ -18,6 +18,7 @@
 #include "fw-compare-page.h"
 #include "fw-entry-dialog.h"
 #include "fw-farm-stock.h"
+#include "fw-import-dialog.h"
 #include "fw-unit-logbook.h"
 #include "fw-sign-in-dialog.h"
 #include "fw-sync-page.h"
@@ -704,6 +705,33 @@ edit_entry_action (GtkWidget  *widget,
 }
 
 static void
+on_imported_cb (FwWindow   *self,
+                const char *message)
+{
+  show_toast (self, message);
+  if (fw_unit_page_get_unit (self->unit_page) != NULL)
+    fw_unit_page_reload (self->unit_page);
+}
+
+static void
+import_history_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  FwImportDialog *dialog;
+
+  if (self->cache == NULL || self->timezone == NULL ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    return;
+
+  dialog = fw_import_dialog_new (GTK_WINDOW (self), self->cache, G_LIST_MODEL (self->units),
+                                 fw_unit_page_get_unit (self->unit_page), self->timezone);
+  g_signal_connect_object (dialog, "imported", G_CALLBACK (on_imported_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 show_farm_logbook_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
@@ -1076,6 +1104,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-farm-stock", NULL, show_farm_stock_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-logbook", NULL, show_farm_logbook_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.import-history", NULL, import_history_action);
   gtk_widget_class_install_action (widget_class, "win.edit-entry", "s", edit_entry_action);
   gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, open_demo_action);
   gtk_widget_class_install_action (widget_class, "win.show-primary-menu", NULL, show_primary_menu_action);

@@ -381,7 +381,6 @@ command_import (FwCache  *cache,
   g_autoptr(GArray) scales = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GError) error = NULL;
   g_autoptr(FwUnit) unit = NULL;
-  g_autoptr(GPtrArray) sensors = NULL;
   g_autofree char *text = NULL;
   g_autofree char *report = NULL;
   const char *path = argv[0];
@@ -470,47 +469,12 @@ command_import (FwCache  *cache,
       return fail (EXIT_USAGE, "%s", error->message);
     }
 
-  sensors = fw_cache_list_sensors (cache, fw_record_get_id (FW_RECORD (unit)), 0, &error);
-  if (sensors == NULL)
+  if (!fw_import_save (cache, fw_record_get_id (FW_RECORD (unit)), mapping, &result, &saved, &error))
     {
       fw_import_result_clear (&result);
-      return fail (EXIT_CACHE, "%s", error->message);
+      return fail (error->domain == FW_IMPORT_ERROR ? EXIT_USAGE : EXIT_CACHE,
+                   "%s: %s", fw_unit_get_name (unit), error->message);
     }
-
-  /* Every column finds its sensor before anything is written. */
-  for (guint c = 0; c < columns->len; c++)
-    {
-      gboolean found = FALSE;
-
-      for (guint s = 0; s < sensors->len; s++)
-        found = found || fw_sensor_get_parameter (g_ptr_array_index (sensors, s)) == g_array_index (parameters, FwParameter, c);
-      if (!found)
-        {
-          fw_import_result_clear (&result);
-          return fail (EXIT_USAGE, _("%s has no %s sensor for column “%s”"), fw_unit_get_name (unit),
-                       fw_parameter_get_label (g_array_index (parameters, FwParameter, c)),
-                       (const char *) g_ptr_array_index (columns, c));
-        }
-    }
-
-  for (guint c = 0; c < columns->len; c++)
-    for (guint s = 0; s < sensors->len; s++)
-      {
-        FwSensor *sensor = g_ptr_array_index (sensors, s);
-        GArray *readings = g_array_index (result.readings, GArray *, c);
-
-        if (fw_sensor_get_parameter (sensor) != g_array_index (parameters, FwParameter, c))
-          continue;
-
-        if (!fw_cache_insert_readings (cache, fw_record_get_id (FW_RECORD (sensor)),
-                                       (FwReading *) (gpointer) readings->data, readings->len, &error))
-          {
-            fw_import_result_clear (&result);
-            return fail (EXIT_CACHE, "%s", error->message);
-          }
-        saved += readings->len;
-        break;
-      }
 
   g_print (_("readings saved: %u\n"), saved);
   fw_import_result_clear (&result);

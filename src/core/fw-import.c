@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fw-cache.h"
 #include "fw-import.h"
 
 G_DEFINE_QUARK (fw-import-error-quark, fw_import_error)
@@ -376,6 +377,33 @@ fw_import_csv (const char             *text,
   return TRUE;
 }
 
+/**
+ * fw_import_read_header:
+ *
+ * Returns: (transfer full) (nullable): the names of the columns of the CSV
+ *   @text, trimmed, as fw_import_csv() reads them; %NULL for an empty file
+ */
+char **
+fw_import_read_header (const char *text,
+                       gsize       length)
+{
+  g_autoptr(GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  gsize pos = length >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+
+  if (!next_record (text, length, &pos, header) || blank_record (header))
+    return NULL;
+
+  for (guint i = 0; i < header->len; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (g_ptr_array_index (header, i)));
+
+      g_strv_builder_add (names, trimmed);
+    }
+
+  return g_strv_builder_end (names);
+}
+
 void
 fw_import_result_clear (FwImportResult *result)
 {
@@ -409,4 +437,66 @@ fw_import_result_describe (const FwImportResult *result)
                           result->rows_duplicate_time, result->rows_no_value,
                           result->values_imported, result->values_out_of_range,
                           result->values_not_number, result->values_empty);
+}
+
+/**
+ * fw_import_save:
+ * @unit_id: the unit whose sensors take the readings
+ * @saved: (out) (optional): how many readings were written
+ *
+ * Writes each mapped column's readings into the unit's sensor for its
+ * parameter. Every column must find its sensor before anything is
+ * written; each sensor's readings go in one transaction. Blocks: call it
+ * from a worker thread.
+ */
+gboolean
+fw_import_save (FwCache               *cache,
+                gint64                 unit_id,
+                const FwImportMapping *mapping,
+                const FwImportResult  *result,
+                guint                 *saved,
+                GError               **error)
+{
+  g_autoptr(GPtrArray) sensors = fw_cache_list_sensors (cache, unit_id, 0, error);
+  g_autofree gint64 *targets = NULL;
+  guint count = 0;
+
+  g_return_val_if_fail (FW_IS_CACHE (cache), FALSE);
+  g_return_val_if_fail (mapping != NULL && result != NULL && result->readings != NULL, FALSE);
+
+  if (sensors == NULL)
+    return FALSE;
+
+  targets = g_new0 (gint64, MAX (mapping->columns->len, 1));
+  for (guint c = 0; c < mapping->columns->len; c++)
+    {
+      const FwImportColumn *column = &g_array_index (mapping->columns, FwImportColumn, c);
+
+      for (guint s = 0; s < sensors->len && targets[c] == 0; s++)
+        if (fw_sensor_get_parameter (g_ptr_array_index (sensors, s)) == column->parameter)
+          targets[c] = fw_record_get_id (g_ptr_array_index (sensors, s));
+
+      if (targets[c] == 0)
+        {
+          g_set_error (error, FW_IMPORT_ERROR, FW_IMPORT_ERROR_NO_SENSOR,
+                       /* TRANSLATORS: the unit has no sensor for a parameter a column was given */
+                       _("The unit has no %s sensor for column “%s”"),
+                       fw_parameter_get_label (column->parameter), column->name);
+          return FALSE;
+        }
+    }
+
+  for (guint c = 0; c < mapping->columns->len; c++)
+    {
+      GArray *readings = g_array_index (result->readings, GArray *, c);
+
+      if (!fw_cache_insert_readings (cache, targets[c], (FwReading *) (gpointer) readings->data,
+                                     readings->len, error))
+        return FALSE;
+      count += readings->len;
+    }
+
+  if (saved != NULL)
+    *saved = count;
+  return TRUE;
 }

@@ -10,6 +10,7 @@
 
 #include "fw-parameter.h"
 #include "fw-reading.h"
+#include "fw-types.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,7 @@ typedef enum
   FW_IMPORT_ERROR_NO_HEADER,
   FW_IMPORT_ERROR_NO_COLUMN,
   FW_IMPORT_ERROR_BAD_FORMAT,
+  FW_IMPORT_ERROR_NO_SENSOR,
 } FwImportError;
 
 /* One column of the file and what it measures. */
@@ -68,6 +70,8 @@ gboolean         fw_import_parse_time       (const char      *text,
                                              const char      *format,
                                              GTimeZone       *timezone,
                                              FwTime          *time);
+char           **fw_import_read_header      (const char      *text,
+                                             gsize            length);
 gboolean         fw_import_csv              (const char      *text,
                                              gsize            length,
                                              const FwImportMapping *mapping,
@@ -75,5 +79,11 @@ gboolean         fw_import_csv              (const char      *text,
                                              GError         **error);
 void             fw_import_result_clear     (FwImportResult  *result);
 char            *fw_import_result_describe  (const FwImportResult *result);
+gboolean         fw_import_save             (FwCache         *cache,
+                                             gint64           unit_id,
+                                             const FwImportMapping *mapping,
+                                             const FwImportResult  *result,
+                                             guint           *saved,
+                                             GError         **error);
 
 G_END_DECLS
