@@ -13,6 +13,7 @@
 #include "fw-chart.h"
 #include "fw-chart-export.h"
 #include "fw-compare-page.h"
+#include "fw-print-report.h"
 #include "fw-range-bar.h"
 #include "fw-unit-charts.h"
 #include "fw-test-util.h"
@@ -474,6 +475,54 @@ test_compare (void)
   farm_tear_down (&farm);
 }
 
+/* A report of 120 entries runs to several A4 pages, each drawn, and the
+ * PDF says so. */
+static void
+test_print_report (void)
+{
+  g_autoptr(FwPrintReport) report = fw_print_report_new ("Pond 3", "Last 30 Days, All Kinds");
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = NULL;
+  const char *data;
+  gsize size;
+  guint pages;
+
+  fw_print_report_add_figure (report, "Fish alive", "4500");
+  g_assert_cmpuint (fw_print_report_count_pages (report, 842), ==, 1);
+
+  for (guint i = 0; i < 120; i++)
+    {
+      g_autofree char *when = g_strdup_printf ("%u November, 06:00", 1 + i % 30);
+
+      fw_print_report_add_entry (report, when, "Pond 3", "Feeding", "Feed type Grower 32, Amount 12.5 kg");
+    }
+
+  pages = fw_print_report_count_pages (report, 842);
+  g_assert_cmpuint (pages, >=, 3);
+  g_assert_cmpuint (pages, <=, 4);
+
+  pdf = fw_print_report_to_pdf (report, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (pdf, &size);
+  g_assert_true (size > 1000 && strncmp (data, "%PDF", 4) == 0);
+  if (g_getenv ("FW_TEST_KEEP_PNG") != NULL)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("FW_TEST_KEEP_PNG"), "report.pdf", NULL);
+
+      g_file_set_contents (path, data, size, NULL);
+    }
+  count = g_strdup_printf ("/Count %u", pages);
+  {
+    /* The PDF holds NUL bytes: search it whole. */
+    gboolean found = FALSE;
+
+    for (gsize i = 0; !found && i + strlen (count) <= size; i++)
+      found = memcmp (data + i, count, strlen (count)) == 0;
+    g_assert_true (found);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -487,6 +536,7 @@ main (int   argc,
   g_test_add_func ("/chart-ui/unit-charts", test_unit_charts);
   g_test_add_func ("/chart-ui/export", test_export);
   g_test_add_func ("/chart-ui/compare", test_compare);
+  g_test_add_func ("/chart-ui/print-report", test_print_report);
 
   return g_test_run ();
 }

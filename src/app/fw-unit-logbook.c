@@ -20,6 +20,7 @@
 #include <math.h>
 
 #include "fw-app-util.h"
+#include "fw-print-report.h"
 #include "fw-save-dialog.h"
 #include "fw-unit-logbook.h"
 
@@ -40,6 +41,7 @@ struct _FwUnitLogbook
   GListStore    *entries;
   GHashTable    *states;        /* record uuid → FwOutboxEntry */
   GtkCustomFilter *filter;
+  GListModel    *filtered;       /* what the list shows */
   GCancellable  *cancellable;
   FwUnitStock   *stock_view;     /* weak */
   FwStock        stock;          /* as last read */
@@ -365,6 +367,8 @@ set_export_menu (FwUnitLogbook *self,
   g_menu_append (menu, _("Logbook (CSV)…"), "logbook.export('logbook')");
   if (with_stock)
     g_menu_append (menu, _("Stock Report (CSV)…"), "logbook.export('stock')");
+  g_menu_append (menu, _("Report (PDF)…"), "logbook.report('pdf')");
+  g_menu_append (menu, _("Print Report…"), "logbook.report('print')");
   gtk_menu_button_set_menu_model (self->export_button, G_MENU_MODEL (menu));
 }
 
@@ -576,6 +580,7 @@ fw_unit_logbook_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->entries);
   g_clear_object (&self->filter);
+  g_clear_object (&self->filtered);
   g_clear_object (&self->cache);
   g_clear_object (&self->unit);
   g_clear_weak_pointer (&self->stock_view);
@@ -671,6 +676,90 @@ export_action (GtkWidget  *widget,
                       render_report, report, (GDestroyNotify) report_free);
 }
 
+/* The list as shown (its filters applied) and, for a unit, its stock. */
+static FwPrintReport *
+build_print_report (FwUnitLogbook *self)
+{
+  g_autofree char *range = NULL;
+  FwPrintReport *report;
+  GtkStringObject *when = gtk_drop_down_get_selected_item (self->when_dropdown);
+  GtkStringObject *kind = gtk_drop_down_get_selected_item (self->kind_dropdown);
+
+  /* TRANSLATORS: what a printed report covers: the time filter, the kind filter */
+  range = g_strdup_printf (_("%s, %s"), gtk_string_object_get_string (when), gtk_string_object_get_string (kind));
+  report = fw_print_report_new (self->unit != NULL ? fw_unit_get_name (self->unit) : _("Farm Logbook"), range);
+
+  if (self->unit != NULL)
+    {
+      g_autofree char *alive = g_strdup_printf ("%" G_GINT64_FORMAT, self->stock.alive);
+      g_autofree char *biomass = g_strdup_printf (_("%.1f kg"), self->stock.biomass_kg);
+      g_autofree char *weight = isfinite (self->stock.mean_weight_g)
+                                ? g_strdup_printf (_("%.1f g"), self->stock.mean_weight_g) : g_strdup ("—");
+      g_autofree char *feed = g_strdup_printf (_("%.1f kg"), self->stock.feed_kg);
+      g_autofree char *fcr = isfinite (self->stock.fcr_economic)
+                             ? g_strdup_printf ("%.2f", self->stock.fcr_economic) : g_strdup ("—");
+      g_autofree char *survival = isfinite (self->stock.survival_percent)
+                                  ? g_strdup_printf (_("%.1f %%"), self->stock.survival_percent) : g_strdup ("—");
+
+      fw_print_report_add_figure (report, _("Fish alive"), alive);
+      fw_print_report_add_figure (report, _("Mean weight"), weight);
+      fw_print_report_add_figure (report, _("Biomass"), biomass);
+      fw_print_report_add_figure (report, _("Feed to date"), feed);
+      fw_print_report_add_figure (report, _("FCR, economic"), fcr);
+      fw_print_report_add_figure (report, _("Survival"), survival);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (self->filtered); i++)
+    {
+      g_autoptr(FwLogbookEntry) entry = g_list_model_get_item (self->filtered, i);
+      g_autofree char *when_text = fw_format_local_time (fw_logbook_entry_get_occurred_at (entry), self->timezone);
+      g_autofree char *details = fw_logbook_summarize (fw_logbook_entry_get_kind (entry),
+                                                       fw_logbook_entry_get_payload (entry));
+
+      fw_print_report_add_entry (report, when_text, unit_name_of (self, entry),
+                                 fw_logbook_kind_get_label (fw_logbook_entry_get_kind (entry)), details);
+    }
+
+  return report;
+}
+
+static GBytes *
+render_pdf (gpointer   user_data,
+            GError   **error)
+{
+  return fw_print_report_to_pdf (user_data, error);
+}
+
+static void
+report_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FwUnitLogbook *self = FW_UNIT_LOGBOOK (widget);
+  FwPrintReport *report;
+  g_autofree char *file_name = NULL;
+
+  if (self->timezone == NULL)
+    return;
+
+  report = build_print_report (self);
+
+  if (g_str_equal (g_variant_get_string (parameter, NULL), "print"))
+    {
+      g_autoptr(GError) error = NULL;
+      GtkRoot *root = gtk_widget_get_root (widget);
+
+      if (!fw_print_report_print (report, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error))
+        fw_widget_add_toast (widget, error->message);
+      return;
+    }
+
+  /* TRANSLATORS: the suggested name of a PDF report: the unit's name */
+  file_name = g_strdup_printf (_("%s report.pdf"), self->unit != NULL ? fw_unit_get_name (self->unit) : _("Farm"));
+  fw_save_dialog_run (widget, _("Export Report"), file_name, "application/pdf", _("PDF Documents"),
+                      render_pdf, report, (GDestroyNotify) fw_print_report_free);
+}
+
 static void
 fw_unit_logbook_class_init (FwUnitLogbookClass *klass)
 {
@@ -680,6 +769,7 @@ fw_unit_logbook_class_init (FwUnitLogbookClass *klass)
   object_class->dispose = fw_unit_logbook_dispose;
 
   gtk_widget_class_install_action (widget_class, "logbook.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "logbook.report", "s", report_action);
 }
 
 static void
@@ -749,6 +839,7 @@ fw_unit_logbook_init (FwUnitLogbook *self)
   self->filter = gtk_custom_filter_new (filter_cb, self, NULL);
   filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->entries)),
                                         GTK_FILTER (g_object_ref (self->filter)));
+  self->filtered = G_LIST_MODEL (g_object_ref (filtered));
 
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
