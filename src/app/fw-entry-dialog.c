@@ -100,6 +100,45 @@ on_entry_activated_cb (AdwEntryRow   *row,
   focus_next_row (self, GTK_WIDGET (row));
 }
 
+static void
+on_choice_clicked_cb (GtkButton *button,
+                      GtkWidget *row)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), gtk_button_get_label (button));
+  gtk_popover_popdown (GTK_POPOVER (gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER)));
+  gtk_widget_grab_focus (row);
+}
+
+static GtkWidget *
+create_choices_button (GtkWidget     *row,
+                       const FwField *field)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autofree char *tooltip = g_strdup_printf (_("Usual Values for %s"), _(field->label));
+
+  for (guint i = 0; field->choices[i] != NULL; i++)
+    {
+      GtkWidget *choice = gtk_button_new_with_label (fw_field_choice_get_label (field->choices[i]));
+
+      gtk_widget_add_css_class (choice, "flat");
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (choice))), 0);
+      g_signal_connect (choice, "clicked", G_CALLBACK (on_choice_clicked_cb), row);
+      gtk_box_append (GTK_BOX (box), choice);
+    }
+
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-list-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+
+  return button;
+}
+
 static GtkWidget *
 create_row (FwEntryDialog *self,
             const FwField *field)
@@ -141,6 +180,11 @@ create_row (FwEntryDialog *self,
                                        field->type == FW_FIELD_TEXT ? GTK_INPUT_PURPOSE_FREE_FORM
                                                                     : GTK_INPUT_PURPOSE_NUMBER);
       g_signal_connect (row, "entry-activated", G_CALLBACK (on_entry_activated_cb), self);
+
+      /* A text with usual values (a cause of death, a species): a list
+       * to pick from, and still free to type anything. */
+      if (field->type == FW_FIELD_TEXT && field->choices != NULL)
+        adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), create_choices_button (row, field));
 
       if (g_str_equal (field->key, "feed_type"))
         {
