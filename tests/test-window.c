@@ -387,7 +387,7 @@ test_window_narrow (Fixture       *fixture,
   }
   fw_test_wait_until (unit_page_mapped, fixture, "the unit page to slide in");
 
-  gtk_widget_activate_action (GTK_WIDGET (fw_window_get_unit_page (fixture->window)), "unit-page.go-back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fw_window_get_unit_page (fixture->window)), "page.go-back", NULL);
   fw_test_wait_until (unit_page_unmapped, fixture, "the unit list to come back");
 }
 

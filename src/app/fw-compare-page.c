@@ -43,7 +43,6 @@ struct _FwComparePage
   GHashTable     *chosen;        /* unit uuid → unit uuid */
   FwParameter     parameter;
   GCancellable   *cancellable;
-  gboolean        folded;
   gboolean        listing;
 
   AdwWindowTitle *title;
@@ -57,21 +56,7 @@ struct _FwComparePage
   AdwStatusPage  *empty_page;
 };
 
-G_DEFINE_FINAL_TYPE (FwComparePage, fw_compare_page, GTK_TYPE_BOX)
-
-enum {
-  PROP_0,
-  PROP_FOLDED,
-  N_PROPS
-};
-
-enum {
-  GO_BACK,
-  N_SIGNALS
-};
-
-static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (FwComparePage, fw_compare_page, FW_TYPE_PAGE)
 
 static void
 candidate_free (Candidate *candidate)
@@ -454,14 +439,6 @@ export_action (GtkWidget  *widget,
 }
 
 static void
-go_back_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  g_signal_emit (widget, signals[GO_BACK], 0);
-}
-
-static void
 fw_compare_page_dispose (GObject *object)
 {
   FwComparePage *self = FW_COMPARE_PAGE (object);
@@ -482,74 +459,12 @@ fw_compare_page_dispose (GObject *object)
 }
 
 static void
-fw_compare_page_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  FwComparePage *self = FW_COMPARE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_FOLDED:
-      g_value_set_boolean (value, self->folded);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fw_compare_page_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  FwComparePage *self = FW_COMPARE_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_FOLDED:
-      if (self->folded != g_value_get_boolean (value))
-        {
-          self->folded = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 fw_compare_page_class_init (FwComparePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fw_compare_page_dispose;
-  object_class->get_property = fw_compare_page_get_property;
-  object_class->set_property = fw_compare_page_set_property;
-
-  /* Whether the window is narrow and this page stands alone, with a back
-   * button to the unit list. */
-  properties[PROP_FOLDED] =
-    g_param_spec_boolean ("folded", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[GO_BACK] =
-    g_signal_new ("go-back",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-
-  gtk_widget_class_install_action (widget_class, "compare-page.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "charts.export", "s", export_action);
 
   g_type_ensure (FW_TYPE_CHART);

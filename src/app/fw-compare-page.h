@@ -9,12 +9,13 @@
 #include <gtk/gtk.h>
 
 #include "fw-core.h"
+#include "fw-page.h"
 
 G_BEGIN_DECLS
 
 #define FW_TYPE_COMPARE_PAGE (fw_compare_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (FwComparePage, fw_compare_page, FW, COMPARE_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (FwComparePage, fw_compare_page, FW, COMPARE_PAGE, FwPage)
 
 void      fw_compare_page_show       (FwComparePage *self,
                                       FwCache       *cache,

@@ -57,7 +57,6 @@ struct _FwFarmStock
   GListModel     *units;
   GListStore     *rows;
   GCancellable   *cancellable;
-  gboolean        folded;
   gboolean        loading;
 
   AdwWindowTitle *title;
@@ -66,21 +65,7 @@ struct _FwFarmStock
   GtkStack       *stack;
 };
 
-G_DEFINE_FINAL_TYPE (FwFarmStock, fw_farm_stock, GTK_TYPE_BOX)
-
-enum {
-  PROP_0,
-  PROP_FOLDED,
-  N_PROPS
-};
-
-enum {
-  GO_BACK,
-  N_SIGNALS
-};
-
-static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (FwFarmStock, fw_farm_stock, FW_TYPE_PAGE)
 
 /* The figures as columns: where each lives in FwStock, and how it reads. */
 typedef enum
@@ -412,14 +397,6 @@ export_action (GtkWidget  *widget,
 }
 
 static void
-go_back_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  g_signal_emit (widget, signals[GO_BACK], 0);
-}
-
-static void
 fw_farm_stock_dispose (GObject *object)
 {
   FwFarmStock *self = FW_FARM_STOCK (object);
@@ -436,71 +413,12 @@ fw_farm_stock_dispose (GObject *object)
 }
 
 static void
-fw_farm_stock_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_FOLDED:
-      g_value_set_boolean (value, FW_FARM_STOCK (object)->folded);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fw_farm_stock_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  FwFarmStock *self = FW_FARM_STOCK (object);
-
-  switch (prop_id)
-    {
-    case PROP_FOLDED:
-      if (self->folded != g_value_get_boolean (value))
-        {
-          self->folded = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 fw_farm_stock_class_init (FwFarmStockClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fw_farm_stock_dispose;
-  object_class->get_property = fw_farm_stock_get_property;
-  object_class->set_property = fw_farm_stock_set_property;
-
-  /* Whether the window is narrow and this page stands alone. */
-  properties[PROP_FOLDED] =
-    g_param_spec_boolean ("folded", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[GO_BACK] =
-    g_signal_new ("go-back",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-
-  gtk_widget_class_install_action (widget_class, "farm-stock.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "farm-stock.export", NULL, export_action);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-farm-stock.ui");

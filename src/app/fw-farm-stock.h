@@ -9,12 +9,13 @@
 #include <adwaita.h>
 
 #include "fw-core.h"
+#include "fw-page.h"
 
 G_BEGIN_DECLS
 
 #define FW_TYPE_FARM_STOCK (fw_farm_stock_get_type ())
 
-G_DECLARE_FINAL_TYPE (FwFarmStock, fw_farm_stock, FW, FARM_STOCK, GtkBox)
+G_DECLARE_FINAL_TYPE (FwFarmStock, fw_farm_stock, FW, FARM_STOCK, FwPage)
 
 void           fw_farm_stock_show        (FwFarmStock *self,
                                           FwCache     *cache,

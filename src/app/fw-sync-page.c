@@ -23,7 +23,6 @@ struct _FwSyncPage
 
   FwSyncController    *controller;
   FwCache             *cache;
-  gboolean             folded;
   GPtrArray           *rows;        /* rows added to the three lists */
   GCancellable        *loading;     /* the latest read of the lists */
   GCancellable        *cancellable; /* the page's own work, until disposed */
@@ -41,21 +40,7 @@ struct _FwSyncPage
   AdwPreferencesGroup *rejected_group;
 };
 
-G_DEFINE_FINAL_TYPE (FwSyncPage, fw_sync_page, GTK_TYPE_BOX)
-
-enum {
-  PROP_0,
-  PROP_FOLDED,
-  N_PROPS
-};
-
-enum {
-  GO_BACK,
-  N_SIGNALS
-};
-
-static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (FwSyncPage, fw_sync_page, FW_TYPE_PAGE)
 
 static const char *
 get_string (JsonObject *object,
@@ -530,14 +515,6 @@ sign_out_action (GtkWidget  *widget,
 }
 
 static void
-go_back_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  g_signal_emit (widget, signals[GO_BACK], 0);
-}
-
-static void
 fw_sync_page_dispose (GObject *object)
 {
   FwSyncPage *self = FW_SYNC_PAGE (object);
@@ -555,65 +532,12 @@ fw_sync_page_dispose (GObject *object)
 }
 
 static void
-fw_sync_page_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  FwSyncPage *self = FW_SYNC_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_FOLDED:
-      g_value_set_boolean (value, self->folded);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fw_sync_page_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  FwSyncPage *self = FW_SYNC_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_FOLDED:
-      if (self->folded != g_value_get_boolean (value))
-        {
-          self->folded = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 fw_sync_page_class_init (FwSyncPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fw_sync_page_dispose;
-  object_class->get_property = fw_sync_page_get_property;
-  object_class->set_property = fw_sync_page_set_property;
-
-  properties[PROP_FOLDED] =
-    g_param_spec_boolean ("folded", NULL, NULL, FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[GO_BACK] =
-    g_signal_new ("go-back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-sync-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FwSyncPage, account_row);
@@ -631,7 +555,6 @@ fw_sync_page_class_init (FwSyncPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "sync-page.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "sync-page.sign-out", NULL, sign_out_action);
-  gtk_widget_class_install_action (widget_class, "sync-page.go-back", NULL, go_back_action);
 }
 
 static void

@@ -10,11 +10,13 @@
 
 #include "fw-sync-controller.h"
 
+#include "fw-page.h"
+
 G_BEGIN_DECLS
 
 #define FW_TYPE_SYNC_PAGE (fw_sync_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (FwSyncPage, fw_sync_page, FW, SYNC_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (FwSyncPage, fw_sync_page, FW, SYNC_PAGE, FwPage)
 
 void fw_sync_page_set_controller (FwSyncPage       *self,
                                   FwSyncController *controller,

@@ -33,7 +33,6 @@ struct _FwUnitPage
   GListStore     *sensors;
   FwChartGroup   *sparklines;
   GCancellable   *cancellable;
-  gboolean        folded;
   gboolean        loading;
 
   AdwViewSwitcherTitle *title;
@@ -51,23 +50,16 @@ struct _FwUnitPage
   FwUnitStock    *stock;
 };
 
-G_DEFINE_FINAL_TYPE (FwUnitPage, fw_unit_page, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (FwUnitPage, fw_unit_page, FW_TYPE_PAGE)
 
 enum {
   PROP_0,
-  PROP_FOLDED,
   PROP_UNIT,
   PROP_LOADING,
   N_PROPS
 };
 
-enum {
-  GO_BACK,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 static GtkWidget *
 create_tile_cb (gpointer item,
@@ -346,14 +338,6 @@ fw_unit_page_get_loading (FwUnitPage *self)
 }
 
 static void
-go_back_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  g_signal_emit (widget, signals[GO_BACK], 0);
-}
-
-static void
 fw_unit_page_dispose (GObject *object)
 {
   FwUnitPage *self = FW_UNIT_PAGE (object);
@@ -382,39 +366,12 @@ fw_unit_page_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_FOLDED:
-      g_value_set_boolean (value, self->folded);
-      break;
-
     case PROP_UNIT:
       g_value_set_object (value, self->unit);
       break;
 
     case PROP_LOADING:
       g_value_set_boolean (value, fw_unit_page_get_loading (self));
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-fw_unit_page_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  FwUnitPage *self = FW_UNIT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_FOLDED:
-      if (self->folded != g_value_get_boolean (value))
-        {
-          self->folded = g_value_get_boolean (value);
-          g_object_notify_by_pspec (object, pspec);
-        }
       break;
 
     default:
@@ -430,14 +387,6 @@ fw_unit_page_class_init (FwUnitPageClass *klass)
 
   object_class->dispose = fw_unit_page_dispose;
   object_class->get_property = fw_unit_page_get_property;
-  object_class->set_property = fw_unit_page_set_property;
-
-  /* Whether the window is narrow and this page stands alone, with a back
-   * button to the unit list. */
-  properties[PROP_FOLDED] =
-    g_param_spec_boolean ("folded", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_UNIT] =
     g_param_spec_object ("unit", NULL, NULL,
@@ -450,15 +399,6 @@ fw_unit_page_class_init (FwUnitPageClass *klass)
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  signals[GO_BACK] =
-    g_signal_new ("go-back",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-
-  gtk_widget_class_install_action (widget_class, "unit-page.go-back", NULL, go_back_action);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-unit-page.ui");
   g_type_ensure (FW_TYPE_UNIT_CHARTS);

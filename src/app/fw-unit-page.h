@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "fw-core.h"
+#include "fw-page.h"
 #include "fw-unit-charts.h"
 #include "fw-unit-logbook.h"
 
@@ -16,7 +17,7 @@ G_BEGIN_DECLS
 
 #define FW_TYPE_UNIT_PAGE (fw_unit_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (FwUnitPage, fw_unit_page, FW, UNIT_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (FwUnitPage, fw_unit_page, FW, UNIT_PAGE, FwPage)
 
 void        fw_unit_page_show_unit   (FwUnitPage *self,
                                       FwCache    *cache,

@@ -624,6 +624,25 @@ show_sync_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
 
+/* A farm is on screen, with its cache and zone. */
+static gboolean
+farm_shown (FwWindow *self)
+{
+  return self->cache != NULL && self->timezone != NULL &&
+         g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm");
+}
+
+/* A page about the whole farm beside the unit list, which lets go of its
+ * selection. */
+static void
+present_farm_page (FwWindow   *self,
+                   const char *name)
+{
+  gtk_list_box_unselect_all (self->unit_list);
+  gtk_stack_set_visible_child_name (self->content_stack, name);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
 static void
 on_entry_saved_cb (FwWindow       *self,
                    FwLogbookEntry *entry)
@@ -662,9 +681,7 @@ new_entry_action (GtkWidget  *widget,
   FwWindow *self = FW_WINDOW (widget);
   FwEntryDialog *dialog;
 
-  if (self->cache == NULL || self->timezone == NULL ||
-      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm") ||
-      g_list_model_get_n_items (G_LIST_MODEL (self->units)) == 0)
+  if (!farm_shown (self) || g_list_model_get_n_items (G_LIST_MODEL (self->units)) == 0)
     return;
 
   dialog = fw_entry_dialog_new (GTK_WINDOW (self), self->cache, G_LIST_MODEL (self->units),
@@ -721,8 +738,7 @@ import_history_action (GtkWidget  *widget,
   FwWindow *self = FW_WINDOW (widget);
   FwImportDialog *dialog;
 
-  if (self->cache == NULL || self->timezone == NULL ||
-      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+  if (!farm_shown (self))
     return;
 
   dialog = fw_import_dialog_new (GTK_WINDOW (self), self->cache, G_LIST_MODEL (self->units),
@@ -738,14 +754,11 @@ show_farm_logbook_action (GtkWidget  *widget,
 {
   FwWindow *self = FW_WINDOW (widget);
 
-  if (self->cache == NULL || self->timezone == NULL ||
-      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+  if (!farm_shown (self))
     return;
 
-  gtk_list_box_unselect_all (self->unit_list);
   fw_unit_logbook_show_farm (self->farm_logbook, self->cache, G_LIST_MODEL (self->units), self->timezone);
-  gtk_stack_set_visible_child_name (self->content_stack, "farm-logbook");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  present_farm_page (self, "farm-logbook");
 }
 
 static void
@@ -763,13 +776,11 @@ show_farm_stock_action (GtkWidget  *widget,
 {
   FwWindow *self = FW_WINDOW (widget);
 
-  if (self->cache == NULL || !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+  if (!farm_shown (self))
     return;
 
-  gtk_list_box_unselect_all (self->unit_list);
   fw_farm_stock_show (self->farm_stock, self->cache, G_LIST_MODEL (self->units));
-  gtk_stack_set_visible_child_name (self->content_stack, "farm-stock");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  present_farm_page (self, "farm-stock");
 }
 
 static void
@@ -779,13 +790,11 @@ show_compare_action (GtkWidget  *widget,
 {
   FwWindow *self = FW_WINDOW (widget);
 
-  if (self->cache == NULL || !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+  if (!farm_shown (self))
     return;
 
-  gtk_list_box_unselect_all (self->unit_list);
   fw_compare_page_show (self->compare_page, self->cache, G_LIST_MODEL (self->units), self->timezone);
-  gtk_stack_set_visible_child_name (self->content_stack, "compare");
-  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  present_farm_page (self, "compare");
 }
 
 /**
