@@ -121,3 +121,42 @@ fw_spinner_set_active (GtkSpinner *spinner,
   gtk_spinner_set_spinning (spinner, active);
   gtk_widget_set_visible (GTK_WIDGET (spinner), active);
 }
+
+/**
+ * fw_cairo_append_to_array:
+ * @closure: a #GByteArray
+ *
+ * A cairo write function that keeps what a surface writes in memory.
+ */
+cairo_status_t
+fw_cairo_append_to_array (void                *closure,
+                          const unsigned char *data,
+                          unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/**
+ * fw_cairo_finish_bytes:
+ * @bytes: (transfer full): what the surface wrote
+ *
+ * Returns: (transfer full): @bytes once cairo says it drew them all, or
+ *   %NULL with @error set from @status
+ */
+GBytes *
+fw_cairo_finish_bytes (cairo_status_t   status,
+                       GByteArray      *bytes,
+                       GError         **error)
+{
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_byte_array_unref (bytes);
+      /* TRANSLATORS: an export failed while drawing; cairo's reason follows */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The file could not be drawn: %s"),
+                   cairo_status_to_string (status));
+      return NULL;
+    }
+
+  return g_byte_array_free_to_bytes (bytes);
+}

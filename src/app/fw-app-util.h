@@ -26,4 +26,11 @@ void  fw_box_remove_all          (GtkBox          *box);
 void  fw_spinner_set_active      (GtkSpinner      *spinner,
                                   gboolean         active);
 
+cairo_status_t fw_cairo_append_to_array (void                *closure,
+                                         const unsigned char *data,
+                                         unsigned int         length);
+GBytes        *fw_cairo_finish_bytes    (cairo_status_t       status,
+                                         GByteArray          *bytes,
+                                         GError             **error);
+
 G_END_DECLS

@@ -52,15 +52,6 @@ fw_chart_export_format_from_string (const char          *name,
   return FALSE;
 }
 
-static cairo_status_t
-write_to_array (void                *closure,
-                const unsigned char *data,
-                unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 static void
 chart_size (FwChart *chart,
             int     *width,
@@ -152,10 +143,10 @@ fw_chart_export_render (GPtrArray            *charts,
       cairo_surface_set_device_scale (surface, PNG_SCALE, PNG_SCALE);
       break;
     case FW_CHART_EXPORT_SVG:
-      surface = cairo_svg_surface_create_for_stream (write_to_array, bytes, width, height);
+      surface = cairo_svg_surface_create_for_stream (fw_cairo_append_to_array, bytes, width, height);
       break;
     case FW_CHART_EXPORT_PDF:
-      surface = cairo_pdf_surface_create_for_stream (write_to_array, bytes, width, height);
+      surface = cairo_pdf_surface_create_for_stream (fw_cairo_append_to_array, bytes, width, height);
       break;
     case FW_CHART_EXPORT_CSV:
     default:
@@ -191,7 +182,7 @@ fw_chart_export_render (GPtrArray            *charts,
   cairo_destroy (cr);
 
   if (format == FW_CHART_EXPORT_PNG)
-    status = cairo_surface_write_to_png_stream (surface, write_to_array, bytes);
+    status = cairo_surface_write_to_png_stream (surface, fw_cairo_append_to_array, bytes);
   else
     {
       /* A vector surface writes its stream as it finishes. */
@@ -200,14 +191,7 @@ fw_chart_export_render (GPtrArray            *charts,
     }
   cairo_surface_destroy (surface);
 
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("The chart could not be drawn: %s"), cairo_status_to_string (status));
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  return fw_cairo_finish_bytes (status, g_steal_pointer (&bytes), error);
 }
 
 typedef struct

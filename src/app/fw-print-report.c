@@ -17,6 +17,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "fw-app-util.h"
 #include "fw-print-report.h"
 
 #define MARGIN      40.0
@@ -215,15 +216,6 @@ fw_print_report_draw_page (FwPrintReport *self,
   show_text (cr, footer, MARGIN, height - MARGIN + 8, text_width, TEXT_SIZE - 1, FALSE);
 }
 
-static cairo_status_t
-write_to_array (void                *closure,
-                const unsigned char *data,
-                unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 /**
  * fw_print_report_to_pdf:
  *
@@ -234,7 +226,7 @@ fw_print_report_to_pdf (FwPrintReport  *self,
                         GError        **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
-  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (write_to_array, bytes, A4_WIDTH, A4_HEIGHT);
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (fw_cairo_append_to_array, bytes, A4_WIDTH, A4_HEIGHT);
   cairo_t *cr = cairo_create (surface);
   guint pages = fw_print_report_count_pages (self, A4_HEIGHT);
   cairo_status_t status;
@@ -252,14 +244,7 @@ fw_print_report_to_pdf (FwPrintReport  *self,
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
 
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("The report could not be drawn: %s"), cairo_status_to_string (status));
-      return NULL;
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+  return fw_cairo_finish_bytes (status, g_steal_pointer (&bytes), error);
 }
 
 static void
