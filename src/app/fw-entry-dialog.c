@@ -33,7 +33,6 @@ struct _FwEntryDialog
   GSettings       *settings;
   GPtrArray       *rows;           /* GtkWidget, one per field of the kind */
   FwLogbookEntry  *editing;        /* the entry changed, or NULL for a new one */
-  GCancellable    *cancellable;
   gboolean         saving;
 
   AdwToastOverlay *toast_overlay;
@@ -389,6 +388,7 @@ show_problems (FwEntryDialog *self,
 
 typedef struct
 {
+  FwCache        *cache;
   FwLogbookEntry *entry;
   GPtrArray      *problems;
 } Saving;
@@ -396,6 +396,7 @@ typedef struct
 static void
 saving_free (Saving *saving)
 {
+  g_clear_object (&saving->cache);
   g_clear_object (&saving->entry);
   g_clear_pointer (&saving->problems, g_ptr_array_unref);
   g_free (saving);
@@ -409,7 +410,6 @@ save_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  FwEntryDialog *self = source_object;
   Saving *saving = task_data;
   FwLogbookEntry *entry = saving->entry;
   const char *unit_uuid = fw_logbook_entry_get_unit_uuid (entry);
@@ -419,7 +419,7 @@ save_thread (GTask        *task,
   GError *error = NULL;
   FwStock stock;
 
-  history = fw_cache_list_logbook (self->cache, unit_uuid, &error);
+  history = fw_cache_list_logbook (saving->cache, unit_uuid, &error);
   if (history == NULL)
     {
       g_task_return_error (task, error);
@@ -445,7 +445,7 @@ save_thread (GTask        *task,
       return;
     }
 
-  if (!fw_cache_record_change (self->cache, FW_RECORD (entry), FALSE, &error))
+  if (!fw_cache_record_change (saving->cache, FW_RECORD (entry), FALSE, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -467,13 +467,11 @@ on_saved_cb (GObject      *source,
   FwEntryDialog *self = FW_ENTRY_DIALOG (source);
   Saving *saving = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  gboolean saved = g_task_propagate_boolean (G_TASK (result), &error);
 
   set_saving (self, FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!saved)
     {
       if (error != NULL)
         /* TRANSLATORS: the entry could not be written to the cache, and why */
@@ -531,6 +529,7 @@ save_action (GtkWidget  *widget,
   payload_text = json_to_string (node, FALSE);
 
   saving = g_new0 (Saving, 1);
+  saving->cache = g_object_ref (self->cache);
   if (self->editing == NULL)
     saving->entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
                                   "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),
@@ -553,7 +552,9 @@ save_action (GtkWidget  *widget,
                                   NULL);
 
   set_saving (self, TRUE);
-  task = g_task_new (self, self->cancellable, on_saved_cb, NULL);
+  /* Not cancellable: an entry on its way to the cache gets there, and the
+   * dialog stays until it has (see close_request). */
+  task = g_task_new (self, NULL, on_saved_cb, NULL);
   g_task_set_task_data (task, saving, (GDestroyNotify) saving_free);
   g_task_run_in_thread (task, save_thread);
 }
@@ -760,13 +761,20 @@ fw_entry_dialog_get_saving (FwEntryDialog *self)
   return self->saving;
 }
 
+static gboolean
+fw_entry_dialog_close_request (GtkWindow *window)
+{
+  /* Closing now would leave the user unsure whether the entry was kept. */
+  if (FW_ENTRY_DIALOG (window)->saving)
+    return TRUE;
+
+  return GTK_WINDOW_CLASS (fw_entry_dialog_parent_class)->close_request (window);
+}
+
 static void
 fw_entry_dialog_dispose (GObject *object)
 {
   FwEntryDialog *self = FW_ENTRY_DIALOG (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_ENTRY_DIALOG);
 
@@ -786,6 +794,7 @@ fw_entry_dialog_class_init (FwEntryDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fw_entry_dialog_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = fw_entry_dialog_close_request;
 
   /**
    * FwEntryDialog::saved:
@@ -822,7 +831,6 @@ fw_entry_dialog_init (FwEntryDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->rows = g_ptr_array_new ();
-  self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (BASE_ID);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)

@@ -29,9 +29,11 @@ struct _FwImportDialog
   GPtrArray           *column_rows;     /* AdwComboRow, one per column but the time */
   FwImportMapping     *mapping;         /* as last checked */
   FwImportResult       result;
-  GCancellable        *cancellable;
+  GCancellable        *cancellable;      /* the dialog's life */
+  GCancellable        *checking;         /* the check under way */
   gboolean             can_check;
   gboolean             can_import;
+  gboolean             saving;
 
   GtkWidget           *import_button;
   AdwActionRow        *file_row;
@@ -97,6 +99,13 @@ set_can (FwImportDialog *self,
 static void
 invalidate (FwImportDialog *self)
 {
+  if (self->saving)
+    return;
+
+  /* A check of the old form counts for nothing now. */
+  g_cancellable_cancel (self->checking);
+  g_clear_object (&self->checking);
+
   set_can (self, self->contents != NULL, FALSE);
   gtk_label_set_label (self->report_label, _("Check the file to see what would be imported."));
 }
@@ -371,16 +380,23 @@ check_action (GtkWidget  *widget,
   check->contents = g_bytes_ref (self->contents);
 
   gtk_label_set_label (self->report_label, _("Reading the file…"));
-  task = g_task_new (self, self->cancellable, on_checked_cb, NULL);
+  g_cancellable_cancel (self->checking);
+  g_clear_object (&self->checking);
+  self->checking = g_cancellable_new ();
+  task = g_task_new (self, self->checking, on_checked_cb, NULL);
   g_task_set_task_data (task, check, (GDestroyNotify) check_free);
   g_task_run_in_thread (task, check_thread);
 }
 
+/* What an import writes: the worker thread owns all of it, so nothing the
+ * dialog changes or frees meanwhile is read. */
 typedef struct
 {
   FwCache         *cache;
   gint64           unit_id;
   char            *unit_name;
+  FwImportMapping *mapping;
+  FwImportResult   result;
   guint            saved;
 } Save;
 
@@ -389,6 +405,8 @@ save_free (Save *save)
 {
   g_clear_object (&save->cache);
   g_free (save->unit_name);
+  fw_import_mapping_free (save->mapping);
+  fw_import_result_clear (&save->result);
   g_free (save);
 }
 
@@ -398,11 +416,10 @@ save_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  FwImportDialog *self = source_object;
   Save *save = task_data;
   GError *error = NULL;
 
-  if (fw_import_save (save->cache, save->unit_id, self->mapping, &self->result, &save->saved, &error))
+  if (fw_import_save (save->cache, save->unit_id, save->mapping, &save->result, &save->saved, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -418,15 +435,15 @@ on_saved_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
+  self->saving = FALSE;
+
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf ("%s: %s", save->unit_name, error->message);
+      g_autofree char *message = g_strdup_printf ("%s: %s", save->unit_name, error->message);
 
-          gtk_label_set_label (self->report_label, message);
-          set_can (self, TRUE, TRUE);
-        }
+      /* Checked again before another try: what was checked went with it. */
+      gtk_label_set_label (self->report_label, message);
+      set_can (self, self->contents != NULL, FALSE);
       return;
     }
 
@@ -446,16 +463,22 @@ import_action (GtkWidget  *widget,
   g_autoptr(GTask) task = NULL;
   Save *save;
 
-  if (self->mapping == NULL || unit == NULL || !self->can_import)
+  if (self->mapping == NULL || unit == NULL || !self->can_import || self->saving)
     return;
 
   set_can (self, FALSE, FALSE);
+  self->saving = TRUE;
   save = g_new0 (Save, 1);
   save->cache = g_object_ref (self->cache);
   save->unit_id = fw_record_get_id (FW_RECORD (unit));
   save->unit_name = g_strdup (fw_unit_get_name (unit));
+  save->mapping = g_steal_pointer (&self->mapping);
+  save->result = self->result;
+  self->result.readings = NULL;
 
-  task = g_task_new (self, self->cancellable, on_saved_cb, NULL);
+  /* Not cancellable: readings on their way are written whole, and the
+   * dialog stays until they are (see close_request). */
+  task = g_task_new (self, NULL, on_saved_cb, NULL);
   g_task_set_task_data (task, save, (GDestroyNotify) save_free);
   g_task_run_in_thread (task, save_thread);
 }
@@ -541,6 +564,15 @@ fw_import_dialog_get_can_import (FwImportDialog *self)
   return self->can_import;
 }
 
+static gboolean
+fw_import_dialog_close_request (GtkWindow *window)
+{
+  if (FW_IMPORT_DIALOG (window)->saving)
+    return TRUE;
+
+  return GTK_WINDOW_CLASS (fw_import_dialog_parent_class)->close_request (window);
+}
+
 static void
 fw_import_dialog_dispose (GObject *object)
 {
@@ -548,6 +580,8 @@ fw_import_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->checking);
+  g_clear_object (&self->checking);
   g_clear_object (&self->cache);
   g_clear_pointer (&self->timezone, g_time_zone_unref);
   g_clear_pointer (&self->contents, g_bytes_unref);
@@ -566,6 +600,7 @@ fw_import_dialog_class_init (FwImportDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fw_import_dialog_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = fw_import_dialog_close_request;
 
   /**
    * FwImportDialog::imported:
