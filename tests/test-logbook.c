@@ -204,6 +204,55 @@ test_stock_mixing_and_floors (void)
   g_assert_true (isnan (stock.days_in_culture));
 }
 
+static FwLogbookEntry *
+entry_with_id (gint64      id,
+               const char *kind,
+               int         day,
+               const char *json)
+{
+  FwLogbookEntry *made = entry (UNIT, kind, day, json);
+
+  g_object_set (made, "id", id, NULL);
+  return made;
+}
+
+/* Entries of one moment go in the order they were made; a backdated death
+ * that would leave a later harvest short is caught; an emptied unit
+ * restocked starts a new growth cycle. */
+static void
+test_ledger_order_and_checks (void)
+{
+  g_autoptr(GPtrArray) history = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(FwLogbookEntry) backdated = entry (UNIT, "mortality", 5, "{\"count\": 30}");
+  g_autoptr(FwLogbookEntry) small = entry (UNIT, "mortality", 5, "{\"count\": 0}");
+  FwStock stock;
+
+  /* Listed newest first, as the cache lists them. */
+  g_ptr_array_add (history, entry_with_id (3, "harvest", 10, "{\"count\": 950, \"total_kg\": 500}"));
+  g_ptr_array_add (history, entry_with_id (2, "mortality", 0, "{\"count\": 50}"));
+  g_ptr_array_add (history, entry_with_id (1, "stocking", 0,
+                                           "{\"species\": \"nile_tilapia\", \"count\": 1000, \"mean_weight_g\": 5}"));
+
+  fw_stock_compute (UNIT, history, 0, 0, START + 20 * DAY, &stock);
+  g_assert_cmpint (stock.dead, ==, 50);
+  g_assert_cmpint (stock.harvested, ==, 950);
+  g_assert_cmpint (stock.alive, ==, 0);
+  g_assert_cmpint (stock.shortfall, ==, 0);
+  g_assert_cmpfloat (stock.survival_percent, ==, 95);
+
+  g_assert_cmpint (fw_stock_check_entry (UNIT, history, backdated), ==, 30);
+  g_assert_cmpint (fw_stock_check_entry (UNIT, history, small), ==, 0);
+
+  /* Restocked after the harvest: the new fish's weights alone. */
+  g_ptr_array_add (history, entry_with_id (4, "stocking", 30,
+                                           "{\"species\": \"nile_tilapia\", \"count\": 800, \"mean_weight_g\": 10}"));
+  g_ptr_array_add (history, entry_with_id (5, "weight_sample", 40, "{\"fish_weighed\": 20, \"mean_weight_g\": 20}"));
+  fw_stock_compute (UNIT, history, 0, 0, START + 40 * DAY, &stock);
+  g_assert_cmpint (stock.alive, ==, 800);
+  g_assert_cmpfloat_with_epsilon (stock.sgr, 100 * log (2) / 10, 1e-9);
+  g_assert_cmpfloat_with_epsilon (stock.mean_weight_g, 20, 1e-9);
+}
+
 /* The CSV a spreadsheet gets: quoted where it must be, ISO times in the
  * farm's zone, the summary with what a water sample implies. */
 static void
@@ -242,6 +291,7 @@ main (int   argc,
   g_test_add_func ("/logbook/stock-worked-example", test_stock_worked_example);
   g_test_add_func ("/logbook/stock-mixing-and-floors", test_stock_mixing_and_floors);
   g_test_add_func ("/logbook/reports", test_reports);
+  g_test_add_func ("/logbook/ledger-order-and-checks", test_ledger_order_and_checks);
 
   return g_test_run ();
 }

@@ -412,33 +412,14 @@ save_thread (GTask        *task,
 {
   Saving *saving = task_data;
   FwLogbookEntry *entry = saving->entry;
-  const char *unit_uuid = fw_logbook_entry_get_unit_uuid (entry);
-  g_autoptr(GPtrArray) history = NULL;
-  g_autoptr(JsonNode) payload = NULL;
-  FwLogbookContext context = { unit_uuid, -1, g_get_real_time () / G_USEC_PER_SEC };
   GError *error = NULL;
-  FwStock stock;
 
-  history = fw_cache_list_logbook (saving->cache, unit_uuid, &error);
-  if (history == NULL)
+  if (!fw_logbook_check (saving->cache, entry, g_get_real_time () / G_USEC_PER_SEC, &saving->problems, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  /* An entry being changed is not yet in the fish it counts against. */
-  for (guint i = history->len; i-- > 0;)
-    if (g_str_equal (fw_record_get_uuid (g_ptr_array_index (history, i)), fw_record_get_uuid (FW_RECORD (entry))))
-      g_ptr_array_remove_index (history, i);
-
-  fw_stock_compute (unit_uuid, history, 0, 0, fw_logbook_entry_get_occurred_at (entry), &stock);
-  if (stock.stocked > 0)
-    context.fish_alive = stock.alive;
-
-  payload = json_from_string (fw_logbook_entry_get_payload (entry), NULL);
-  saving->problems = fw_logbook_validate (fw_logbook_entry_get_kind (entry),
-                                          fw_logbook_entry_get_occurred_at (entry),
-                                          json_node_get_object (payload), &context);
   if (saving->problems->len > 0)
     {
       g_task_return_boolean (task, FALSE);

@@ -225,19 +225,31 @@ command_status (FwCache *cache)
   return EXIT_DONE;
 }
 
-/* "12.5" is a number, "true" a boolean, anything else a string. */
+/* A value as its field's type says: a number for a number or a count
+ * (kept as typed when it is not one, for the check to name it), text for
+ * the rest; a field this version does not know, by how it looks. */
 static void
 add_payload_value (JsonBuilder *builder,
+                   const char  *kind,
+                   const char  *key,
                    const char  *text)
 {
+  const FwField *fields;
+  const FwField *field = NULL;
+  guint n_fields;
   double number;
   char *end = NULL;
 
+  fields = fw_logbook_kind_get_fields (kind, &n_fields);
+  for (guint i = 0; fields != NULL && i < n_fields; i++)
+    if (g_str_equal (fields[i].key, key))
+      field = &fields[i];
+
   number = g_ascii_strtod (text, &end);
-  if (*text != '\0' && end != NULL && *end == '\0' && isfinite (number))
+  if (field != NULL && field->type != FW_FIELD_NUMBER && field->type != FW_FIELD_COUNT)
+    json_builder_add_string_value (builder, text);
+  else if (*text != '\0' && end != NULL && *end == '\0' && isfinite (number))
     json_builder_add_double_value (builder, number);
-  else if (g_str_equal (text, "true") || g_str_equal (text, "false"))
-    json_builder_add_boolean_value (builder, g_str_equal (text, "true"));
   else
     json_builder_add_string_value (builder, text);
 }
@@ -311,8 +323,20 @@ command_log (FwCache  *cache,
         }
       else
         {
+          g_autoptr(FwUnit) to = NULL;
+          const char *value = pair[1];
+
+          /* A transfer names the unit the fish go to, as people call it. */
+          if (g_str_equal (pair[0], "to_unit"))
+            {
+              to = find_unit (cache, pair[1], &error);
+              if (to == NULL)
+                return fail (EXIT_USAGE, "%s", error->message);
+              value = fw_record_get_uuid (FW_RECORD (to));
+            }
+
           json_builder_set_member_name (builder, pair[0]);
-          add_payload_value (builder, pair[1]);
+          add_payload_value (builder, kind, pair[0], value);
         }
     }
   json_builder_end_object (builder);
@@ -327,30 +351,6 @@ command_log (FwCache  *cache,
 
   payload = json_builder_get_root (builder);
 
-  /* Checked as the app checks it: the fields, the time, and counts
-   * against the fish alive then. */
-  {
-    g_autoptr(GPtrArray) history = fw_cache_list_logbook (cache, fw_record_get_uuid (FW_RECORD (unit)), &error);
-    g_autoptr(GPtrArray) problems = NULL;
-    FwLogbookContext context = { fw_record_get_uuid (FW_RECORD (unit)), -1, now };
-    FwStock stock;
-
-    if (history == NULL)
-      return fail (EXIT_CACHE, "%s", error->message);
-
-    fw_stock_compute (context.unit_uuid, history, 0, 0, occurred, &stock);
-    if (stock.stocked > 0)
-      context.fish_alive = stock.alive;
-
-    problems = fw_logbook_validate (kind, occurred, json_node_get_object (payload), &context);
-    if (problems->len > 0)
-      {
-        g_autofree char *text = fw_field_problems_to_string (problems);
-
-        return fail (EXIT_USAGE, _("Not saved: %s"), text);
-      }
-  }
-
   payload_text = json_to_string (payload, FALSE);
   entry = g_object_new (FW_TYPE_LOGBOOK_ENTRY,
                         "unit-uuid", fw_record_get_uuid (FW_RECORD (unit)),
@@ -358,6 +358,21 @@ command_log (FwCache  *cache,
                         "occurred-at", occurred,
                         "payload", payload_text,
                         NULL);
+
+  /* Checked as the app checks it: the fields, the time, the fish alive
+   * then and after, a transfer's destination. */
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+
+    if (!fw_logbook_check (cache, FW_LOGBOOK_ENTRY (entry), now, &problems, &error))
+      return fail (EXIT_CACHE, "%s", error->message);
+    if (problems->len > 0)
+      {
+        g_autofree char *text = fw_field_problems_to_string (problems);
+
+        return fail (EXIT_USAGE, _("Not saved: %s"), text);
+      }
+  }
 
   if (!fw_cache_record_change (cache, entry, FALSE, &error))
     return fail (EXIT_CACHE, "%s", error->message);

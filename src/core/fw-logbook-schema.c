@@ -325,6 +325,23 @@ check_field (GPtrArray     *problems,
 }
 
 /**
+ * fw_logbook_problem_new:
+ * @key: (nullable): the field, or %NULL for the entry as a whole
+ *
+ * Returns: (transfer container) (element-type FwFieldProblem): a list of
+ *   the one problem
+ */
+GPtrArray *
+fw_logbook_problem_new (const char *key,
+                        const char *message)
+{
+  GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
+
+  add_problem (problems, key, "%s", message);
+  return problems;
+}
+
+/**
  * fw_logbook_validate:
  * @payload: the entry's fields as they travel
  * @context: the unit, the fish in it and the present

@@ -59,6 +59,8 @@ GPtrArray     *fw_logbook_validate             (const char             *kind,
                                                 FwTime                  occurred_at,
                                                 JsonObject             *payload,
                                                 const FwLogbookContext *context);
+GPtrArray     *fw_logbook_problem_new          (const char             *key,
+                                                const char             *message);
 char          *fw_field_problems_to_string     (GPtrArray              *problems);
 double         fw_logbook_payload_number       (JsonObject             *payload,
                                                 const char             *key);

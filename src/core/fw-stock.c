@@ -37,6 +37,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
+#include "fw-cache.h"
 #include "fw-logbook-schema.h"
 #include "fw-stock.h"
 
@@ -58,14 +61,22 @@ typedef struct
   JsonObject     *payload;
 } Event;
 
+/* In time order; entries of the same moment in the order they were made
+ * (a stocking and the deaths logged with it). */
 static int
 compare_events (gconstpointer a,
                 gconstpointer b)
 {
+  FwRecord *ra = FW_RECORD (((const Event *) a)->entry);
+  FwRecord *rb = FW_RECORD (((const Event *) b)->entry);
   FwTime ta = fw_logbook_entry_get_occurred_at (((const Event *) a)->entry);
   FwTime tb = fw_logbook_entry_get_occurred_at (((const Event *) b)->entry);
+  gint64 ia = fw_record_get_id (ra) > 0 ? fw_record_get_id (ra) : G_MAXINT64;
+  gint64 ib = fw_record_get_id (rb) > 0 ? fw_record_get_id (rb) : G_MAXINT64;
 
-  return (ta > tb) - (ta < tb);
+  if (ta != tb)
+    return (ta > tb) - (ta < tb);
+  return (ia > ib) - (ia < ib);
 }
 
 static gint64
@@ -224,6 +235,11 @@ fw_stock_compute (const char *unit_uuid,
         {
           double before = stock->alive > 0 ? weight_at (weights, NAN, time) : NAN;
 
+          /* Stocking an empty unit starts a new cycle: the old fish's
+           * weights say nothing of the new fish's growth. */
+          if (stock->alive == 0 && weights->len > 0)
+            g_array_set_size (weights, 0);
+
           /* The mean weight of the fish there and the fish added. */
           if (isfinite (before) && isfinite (w))
             w = (stock->alive * before + n * w) / (stock->alive + n);
@@ -248,6 +264,7 @@ fw_stock_compute (const char *unit_uuid,
         {
           Death death;
 
+          stock->shortfall += MAX (0, n - stock->alive);
           n = MIN (n, stock->alive);
           death = (Death) { time, n };
           g_array_append_val (deaths, death);
@@ -258,6 +275,7 @@ fw_stock_compute (const char *unit_uuid,
         {
           double kg = fw_logbook_payload_number (event->payload, "total_kg");
 
+          stock->shortfall += MAX (0, n - stock->alive);
           n = MIN (n, stock->alive);
           stock->harvested += n;
           stock->alive -= n;
@@ -266,6 +284,7 @@ fw_stock_compute (const char *unit_uuid,
         }
       else if (g_strcmp0 (kind, "transfer") == 0)
         {
+          stock->shortfall += MAX (0, n - stock->alive);
           n = MIN (n, stock->alive);
           stock->transferred_out += n;
           stock->alive -= n;
@@ -307,4 +326,136 @@ fw_stock_compute (const char *unit_uuid,
 
   stock->survival_percent = stock->stocked > 0 ? 100.0 * (1.0 - (double) stock->dead / stock->stocked) : NAN;
   stock->days_in_culture = first_stocked != 0 ? (now - first_stocked) / 86400.0 : NAN;
+}
+
+/**
+ * fw_stock_check_entry:
+ * @history: (element-type FwLogbookEntry): the unit's logbook as it is
+ * @entry: a new entry, or a changed one (the same uuid as one in @history)
+ *
+ * Replays the unit's ledger with @entry in its place, to the end of time,
+ * so that an entry dated in the past cannot leave a later harvest, death
+ * or transfer taking fish that would no longer be there.
+ *
+ * Returns: how many more fish would be taken out than there are, 0 when
+ *   the entry fits
+ */
+gint64
+fw_stock_check_entry (const char     *unit_uuid,
+                      GPtrArray      *history,
+                      FwLogbookEntry *entry)
+{
+  g_autoptr(GPtrArray) without = g_ptr_array_new ();
+  g_autoptr(GPtrArray) with = g_ptr_array_new ();
+  FwStock before, after;
+
+  g_return_val_if_fail (FW_IS_LOGBOOK_ENTRY (entry), 0);
+
+  for (guint i = 0; i < history->len; i++)
+    {
+      FwRecord *record = g_ptr_array_index (history, i);
+
+      g_ptr_array_add (without, record);
+      if (g_strcmp0 (fw_record_get_uuid (record), fw_record_get_uuid (FW_RECORD (entry))) != 0)
+        g_ptr_array_add (with, record);
+    }
+  g_ptr_array_add (with, entry);
+
+  fw_stock_compute (unit_uuid, without, 0, 0, G_MAXINT64, &before);
+  fw_stock_compute (unit_uuid, with, 0, 0, G_MAXINT64, &after);
+
+  return MAX (0, after.shortfall - before.shortfall);
+}
+
+/**
+ * fw_logbook_check:
+ * @now: the present, for entries dated ahead
+ * @problems: (out) (transfer container) (element-type FwFieldProblem):
+ *   what is wrong with @entry; empty when nothing
+ *
+ * Checks @entry as the app and the command line both must before saving
+ * it: its fields (fw_logbook_validate()) against the fish alive in its
+ * unit at its time, the ledger replayed with it to the end (a backdated
+ * death must not leave a later harvest short), and a transfer's
+ * destination among the units the cache knows. An entry being changed is
+ * checked in place of its earlier version. Blocks: call it from a worker
+ * thread.
+ *
+ * Returns: %FALSE with @error set when the cache could not be read
+ */
+gboolean
+fw_logbook_check (FwCache         *cache,
+                  FwLogbookEntry  *entry,
+                  FwTime           now,
+                  GPtrArray      **problems,
+                  GError         **error)
+{
+  const char *unit_uuid = fw_logbook_entry_get_unit_uuid (entry);
+  g_autoptr(GPtrArray) history = fw_cache_list_logbook (cache, unit_uuid, error);
+  g_autoptr(GPtrArray) others = NULL;
+  g_autoptr(JsonNode) payload = json_from_string (fw_logbook_entry_get_payload (entry), NULL);
+  FwLogbookContext context = { unit_uuid, -1, now };
+  const char *kind = fw_logbook_entry_get_kind (entry);
+  FwStock stock;
+
+  g_return_val_if_fail (problems != NULL, FALSE);
+
+  *problems = NULL;
+  if (history == NULL)
+    return FALSE;
+
+  /* The fish there before this entry: without its earlier version. */
+  others = g_ptr_array_new ();
+  for (guint i = 0; i < history->len; i++)
+    if (g_strcmp0 (fw_record_get_uuid (g_ptr_array_index (history, i)), fw_record_get_uuid (FW_RECORD (entry))) != 0)
+      g_ptr_array_add (others, g_ptr_array_index (history, i));
+
+  fw_stock_compute (unit_uuid, others, 0, 0, fw_logbook_entry_get_occurred_at (entry), &stock);
+  if (stock.stocked > 0)
+    context.fish_alive = stock.alive;
+
+  if (payload == NULL || !JSON_NODE_HOLDS_OBJECT (payload))
+    {
+      *problems = g_ptr_array_new ();
+      return TRUE;
+    }
+
+  *problems = fw_logbook_validate (kind, fw_logbook_entry_get_occurred_at (entry),
+                                   json_node_get_object (payload), &context);
+  if ((*problems)->len > 0)
+    return TRUE;
+
+  if (g_strcmp0 (kind, "transfer") == 0)
+    {
+      g_autoptr(GHashTable) units = fw_cache_get_unit_names (cache, error);
+      const char *to = json_object_get_string_member_with_default (json_node_get_object (payload), "to_unit", "");
+
+      if (units == NULL)
+        return FALSE;
+      if (!g_hash_table_contains (units, to))
+        {
+          g_ptr_array_unref (*problems);
+          *problems = fw_logbook_problem_new ("to_unit", _("The unit the fish go to is not one of this farm’s"));
+          return TRUE;
+        }
+    }
+
+  if (stock.stocked > 0)
+    {
+      gint64 short_by = fw_stock_check_entry (unit_uuid, others, entry);
+
+      if (short_by > 0)
+        {
+          g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, short_by);
+          g_autofree char *message = NULL;
+
+          /* TRANSLATORS: a backdated entry leaves later ones short of fish; a count follows */
+          message = g_strdup_printf (_("With this entry, later entries would take out %s fish more than "
+                                       "the unit holds; check the counts"), count);
+          g_ptr_array_unref (*problems);
+          *problems = fw_logbook_problem_new ("count", message);
+        }
+    }
+
+  return TRUE;
 }

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "fw-logbook-entry.h"
+#include "fw-types.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,7 @@ typedef struct
   gint64   harvested;
   gint64   transferred_out;
   gint64   alive;
+  gint64   shortfall;          /* fish entries took out that were not there */
 
   double   stocked_kg;         /* biomass put in */
   double   removed_kg;         /* biomass taken out: harvests, transfers out */
@@ -35,6 +37,16 @@ typedef struct
   double   survival_percent;   /* NAN before any stocking */
   double   days_in_culture;    /* since the first stocking; NAN before */
 } FwStock;
+
+gint64 fw_stock_check_entry (const char     *unit_uuid,
+                             GPtrArray      *history,
+                             FwLogbookEntry *entry);
+
+gboolean fw_logbook_check (FwCache         *cache,
+                           FwLogbookEntry  *entry,
+                           FwTime           now,
+                           GPtrArray      **problems,
+                           GError         **error);
 
 void fw_stock_compute (const char *unit_uuid,
                        GPtrArray  *entries,
