@@ -28,6 +28,8 @@ test_parse_time (void)
   g_assert_false (fw_import_parse_time ("10/10/2021", "%Y-%m-%d %H:%M:%S", dhaka, &t));
   g_assert_false (fw_import_parse_time ("2021-06-25 15:48:59 +1", "%Y-%m-%d %H:%M:%S", dhaka, &t));
   g_assert_false (fw_import_parse_time ("", "%Y-%m-%d", dhaka, &t));
+  /* AM and PM would move the hour: refused, not misread. */
+  g_assert_false (fw_import_parse_time ("2021-06-25 01:30:00 PM", "%Y-%m-%d %H:%M:%S", dhaka, &t));
 }
 
 static FwImportMapping *
@@ -100,6 +102,17 @@ test_errors (void)
   g_assert_error (error, FW_IMPORT_ERROR, FW_IMPORT_ERROR_NO_COLUMN);
   g_assert_cmpstr (error->message, ==, "The file has no column “Oxygen”; its columns are: Date, DO");
   fw_import_result_clear (&result);
+  g_clear_error (&error);
+
+  /* A quote never closed would swallow the rest of the file: refused. */
+  {
+    static const char text[] = "Date,Oxygen\r2024-01-01,5\r2024-01-02,\"6\r2024-01-03,7\r";
+
+    g_assert_false (fw_import_csv (text, strlen (text), map, &result, &error));
+    g_assert_error (error, FW_IMPORT_ERROR, FW_IMPORT_ERROR_BAD_FORMAT);
+    g_assert_cmpstr (error->message, ==, "A quote opened in row 3 is never closed: the file is not valid CSV");
+    fw_import_result_clear (&result);
+  }
 }
 
 static char *

@@ -33,6 +33,7 @@ struct _FwEntryDialog
   GSettings       *settings;
   GPtrArray       *rows;           /* GtkWidget, one per field of the kind */
   FwLogbookEntry  *editing;        /* the entry changed, or NULL for a new one */
+  char            *editing_time;   /* its time as first shown */
   gboolean         saving;
 
   AdwToastOverlay *toast_overlay;
@@ -269,6 +270,25 @@ build_payload (FwEntryDialog *self)
 {
   JsonObject *payload = json_object_new ();
 
+  /* A changed entry keeps what the form does not show: fields a newer
+   * version wrote. The form's own fields are set, or removed, below. */
+  if (self->editing != NULL)
+    {
+      g_autoptr(JsonNode) root = json_from_string (fw_logbook_entry_get_payload (self->editing), NULL);
+
+      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+        {
+          JsonObject *old = json_node_get_object (root);
+          g_autoptr(GList) members = json_object_get_members (old);
+
+          for (GList *l = members; l != NULL; l = l->next)
+            json_object_set_member (payload, l->data, json_node_copy (json_object_get_member (old, l->data)));
+        }
+
+      for (guint i = 0; i < self->rows->len; i++)
+        json_object_remove_member (payload, row_field (g_ptr_array_index (self->rows, i))->key);
+    }
+
   for (guint i = 0; i < self->rows->len; i++)
     {
       GtkWidget *row = g_ptr_array_index (self->rows, i);
@@ -492,7 +512,11 @@ save_action (GtkWidget  *widget,
   if (self->saving || unit == NULL)
     return;
 
-  if (!parse_time (self, &occurred))
+  /* The time as it was, seconds and all, unless it was retyped. */
+  if (self->editing != NULL && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->time_row)),
+                                          self->editing_time) == 0)
+    occurred = fw_logbook_entry_get_occurred_at (self->editing);
+  else if (!parse_time (self, &occurred))
     {
       g_autoptr(GPtrArray) problems = g_ptr_array_new ();
       FwFieldProblem problem = {
@@ -653,6 +677,7 @@ fw_entry_dialog_new_for_entry (GtkWindow      *parent,
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, timezone);
   g_autofree char *when = g_date_time_format (local, "%Y-%m-%d %H:%M");
   FwEntryDialog *self = fw_entry_dialog_new (parent, cache, units, NULL, timezone);
+  gboolean found = FALSE;
 
   g_return_val_if_fail (FW_IS_LOGBOOK_ENTRY (entry), self);
 
@@ -664,12 +689,27 @@ fw_entry_dialog_new_for_entry (GtkWindow      *parent,
       g_autoptr(FwUnit) unit = g_list_model_get_item (units, i);
 
       if (g_str_equal (fw_record_get_uuid (FW_RECORD (unit)), fw_logbook_entry_get_unit_uuid (entry)))
-        gtk_drop_down_set_selected (self->unit_dropdown, i);
+        {
+          gtk_drop_down_set_selected (self->unit_dropdown, i);
+          found = TRUE;
+        }
+    }
+
+  /* An entry of a unit no longer listed cannot be put right here: the form
+   * would move it to another unit. */
+  if (!found)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->unit_dropdown), FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "entry.save", FALSE);
+      gtk_label_set_label (self->problems_label,
+                           _("This entry’s unit is no longer on the farm’s list, so it cannot be changed here."));
+      gtk_widget_set_visible (GTK_WIDGET (self->problems_label), TRUE);
     }
 
   fw_entry_dialog_set_kind (self, fw_logbook_entry_get_kind (entry));
   gtk_widget_set_sensitive (GTK_WIDGET (self->kind_row), FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->time_row), when);
+  self->editing_time = g_strdup (when);
 
   for (guint i = 0; root != NULL && JSON_NODE_HOLDS_OBJECT (root) && i < self->rows->len; i++)
     {
@@ -761,6 +801,7 @@ fw_entry_dialog_dispose (GObject *object)
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_object (&self->editing);
+  g_clear_pointer (&self->editing_time, g_free);
   g_clear_object (&self->cache);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->timezone, g_time_zone_unref);

@@ -259,9 +259,13 @@ show_totals (FwFarmStock *self)
       feed += row->stock.feed_kg;
     }
 
-  /* TRANSLATORS: the farm's totals above the stock table */
-  text = g_strdup_printf (_("%" G_GINT64_FORMAT " fish alive, %.1f kg of biomass, %.1f kg of feed to date"),
-                          alive, biomass, feed);
+  {
+    g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, alive);
+
+    /* TRANSLATORS: the farm's totals above the stock table */
+    text = g_strdup_printf (_("%s fish alive, %.1f kg of biomass, %.1f kg of feed to date"),
+                            count, biomass, feed);
+  }
   gtk_label_set_label (self->totals, text);
 }
 

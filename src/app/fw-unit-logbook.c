@@ -40,6 +40,7 @@ struct _FwUnitLogbook
   GTimeZone     *timezone;
   GListStore    *entries;
   GHashTable    *states;        /* record uuid → FwOutboxEntry */
+  GHashTable    *deleting;      /* uuids taken off the list, their Undo still open */
   GtkCustomFilter *filter;
   GListModel    *filtered;       /* what the list shows */
   GCancellable  *cancellable;
@@ -240,13 +241,18 @@ load_thread (GTask        *task,
           return;
         }
 
-      /* The last change of a record tells its state. */
+      /* The last change of a record, whatever its state, tells where the
+       * record stands. */
       g_ptr_array_set_free_func (changes, NULL);
       for (guint i = 0; i < changes->len; i++)
         {
           FwOutboxEntry *change = g_ptr_array_index (changes, i);
+          FwOutboxEntry *known = g_hash_table_lookup (load->states, change->record_uuid);
 
-          g_hash_table_replace (load->states, change->record_uuid, change);
+          if (known == NULL || change->seq > known->seq)
+            g_hash_table_replace (load->states, change->record_uuid, change);
+          else
+            fw_outbox_entry_free (change);
         }
     }
 
@@ -289,6 +295,8 @@ on_loaded_cb (GObject      *source,
       FwLogbookEntry *entry = g_ptr_array_index (load->entries, i);
       const char *unit_uuid = fw_logbook_entry_get_unit_uuid (entry);
 
+      if (g_hash_table_contains (self->deleting, fw_record_get_uuid (FW_RECORD (entry))))
+        continue;
       if (self->unit != NULL ? g_strcmp0 (unit_uuid, fw_record_get_uuid (FW_RECORD (self->unit))) == 0
                              : g_hash_table_contains (self->unit_names, unit_uuid))
         g_ptr_array_add (shown, entry);
@@ -498,7 +506,10 @@ on_undo_cb (AdwToast *toast,
 {
   deletion->undone = TRUE;
   if (deletion->self != NULL)
-    fw_unit_logbook_reload (deletion->self);
+    {
+      g_hash_table_remove (deletion->self->deleting, fw_record_get_uuid (FW_RECORD (deletion->entry)));
+      fw_unit_logbook_reload (deletion->self);
+    }
 }
 
 static void
@@ -512,6 +523,9 @@ on_toast_dismissed_cb (AdwToast *toast,
       deletion_free (deletion);
       return;
     }
+
+  if (deletion->self != NULL)
+    g_hash_table_remove (deletion->self->deleting, fw_record_get_uuid (FW_RECORD (deletion->entry)));
 
   task = g_task_new (NULL, NULL, on_tombstoned_cb, NULL);
   g_task_set_task_data (task, deletion, (GDestroyNotify) deletion_free);
@@ -545,6 +559,7 @@ fw_unit_logbook_delete (FwUnitLogbook  *self,
   deletion->entry = g_object_ref (entry);
 
   g_list_store_remove (self->entries, position);
+  g_hash_table_add (self->deleting, g_strdup (fw_record_get_uuid (FW_RECORD (entry))));
   update_stack (self);
 
   /* TRANSLATORS: a toast after deleting a logbook entry, with its kind */
@@ -586,6 +601,7 @@ fw_unit_logbook_dispose (GObject *object)
   g_clear_weak_pointer (&self->stock_view);
   g_clear_pointer (&self->states, g_hash_table_unref);
   g_clear_pointer (&self->unit_names, g_hash_table_unref);
+  g_clear_pointer (&self->deleting, g_hash_table_unref);
   g_clear_pointer (&self->timezone, g_time_zone_unref);
 
   G_OBJECT_CLASS (fw_unit_logbook_parent_class)->dispose (object);
@@ -660,9 +676,10 @@ export_action (GtkWidget  *widget,
   report->states = g_ptr_array_new_with_free_func (g_free);
   report->stock = self->stock;
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->entries)); i++)
+  /* What the list shows, its filters applied. */
+  for (guint i = 0; i < g_list_model_get_n_items (self->filtered); i++)
     {
-      FwLogbookEntry *entry = g_list_model_get_item (G_LIST_MODEL (self->entries), i);
+      FwLogbookEntry *entry = g_list_model_get_item (self->filtered, i);
 
       g_ptr_array_add (report->entries, entry);
       g_ptr_array_add (report->states, describe_state (self, entry));
@@ -784,6 +801,7 @@ fw_unit_logbook_init (FwUnitLogbook *self)
   self->entries = g_list_store_new (FW_TYPE_LOGBOOK_ENTRY);
   self->states = g_hash_table_new (g_str_hash, g_str_equal);
   self->unit_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->deleting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
 
   bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);

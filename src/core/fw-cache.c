@@ -1412,16 +1412,13 @@ query_history (FwCache     *self,
   if (sqlite3_bind_parameter_count (stmt) >= 4)
     sqlite3_bind_int64 (stmt, 4, extra);
   rc = read (stmt, result);
+  /* The connection's message is read before another thread can change it. */
+  if (rc != SQLITE_DONE)
+    set_error_from_db (self, error, rc, _("reading sensor history"));
 
   g_rec_mutex_unlock (&self->lock);
 
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_db (self, error, rc, _("reading sensor history"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&result);
+  return rc == SQLITE_DONE ? g_steal_pointer (&result) : NULL;
 }
 
 /**
@@ -1503,16 +1500,12 @@ fw_cache_list_logbook (FwCache     *self,
                                    "payload", column_text (stmt, 9),
                                    NULL));
   sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    set_error_from_db (self, error, rc, _("reading the logbook"));
 
   g_rec_mutex_unlock (&self->lock);
 
-  if (rc != SQLITE_DONE)
-    {
-      set_error_from_db (self, error, rc, _("reading the logbook"));
-      return NULL;
-    }
-
-  return g_steal_pointer (&entries);
+  return rc == SQLITE_DONE ? g_steal_pointer (&entries) : NULL;
 }
 
 /**

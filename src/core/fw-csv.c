@@ -5,7 +5,8 @@
  *
  * RFC 4180: fields with a comma, a quote or a line break are quoted, and
  * quotes doubled; rows end in CRLF; numbers carry a decimal point
- * whatever the locale.
+ * whatever the locale. Text that begins like a formula (=, +, -, @) gets
+ * an apostrophe, so a spreadsheet shows it rather than running it.
  */
 
 #include "config.h"
@@ -22,6 +23,15 @@ fw_csv_append_field (GString    *csv,
 
   if (text == NULL)
     return;
+
+  /* Text a spreadsheet would take for a formula is written as text. */
+  if (*text == '=' || *text == '+' || *text == '-' || *text == '@')
+    {
+      g_autofree char *quoted = g_strconcat ("'", text, NULL);
+
+      fw_csv_append_field (csv, quoted);
+      return;
+    }
 
   if (strpbrk (text, ",\"\r\n") == NULL)
     {

@@ -140,9 +140,13 @@ fw_import_parse_time (const char *text,
         return FALSE;
     }
 
-  /* Whitespace and a zone's name may follow; nothing else. */
+  /* Whitespace and a zone's name may follow (the mapping's zone says what
+   * the times mean); nothing else. AM and PM would change the hour: such
+   * a file needs a format this reader does not have, and is refused. */
   while (g_ascii_isspace (*p))
     p++;
+  if (g_ascii_strncasecmp (p, "AM", 2) == 0 || g_ascii_strncasecmp (p, "PM", 2) == 0)
+    return FALSE;
   while (g_ascii_isalpha (*p))
     p++;
   while (g_ascii_isspace (*p))
@@ -160,12 +164,15 @@ fw_import_parse_time (const char *text,
 }
 
 /* The fields of the record at *@pos (RFC 4180: quotes, doubled quotes,
- * line breaks inside quotes); FALSE at the end of the text. */
+ * line breaks inside quotes; a line may end in LF, CRLF or a bare CR);
+ * FALSE at the end of the text. *@unclosed is set when the text ends
+ * inside quotes. */
 static gboolean
-next_record (const char *text,
-             gsize       length,
-             gsize      *pos,
-             GPtrArray  *fields)
+next_record_checked (const char *text,
+                     gsize       length,
+                     gsize      *pos,
+                     GPtrArray  *fields,
+                     gboolean   *unclosed)
 {
   GString *field = g_string_new (NULL);
   gboolean quoted = FALSE;
@@ -202,12 +209,29 @@ next_record (const char *text,
         }
       else if (c == '\n')
         break;
-      else if (c != '\r')
+      else if (c == '\r')
+        {
+          if (*pos < length && text[*pos] == '\n')
+            (*pos)++;
+          break;
+        }
+      else
         g_string_append_c (field, c);
     }
 
+  if (unclosed != NULL)
+    *unclosed = quoted;
   g_ptr_array_add (fields, g_string_free (field, FALSE));
   return TRUE;
+}
+
+static gboolean
+next_record (const char *text,
+             gsize       length,
+             gsize      *pos,
+             GPtrArray  *fields)
+{
+  return next_record_checked (text, length, pos, fields, NULL);
 }
 
 static gboolean
@@ -269,6 +293,7 @@ fw_import_csv (const char             *text,
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree int *indexes = NULL;
+  gboolean unclosed = FALSE;
   gsize pos = 0;
   int time_index;
 
@@ -305,11 +330,19 @@ fw_import_csv (const char             *text,
       g_array_append_val (result->readings, readings);
     }
 
-  while (next_record (text, length, &pos, fields))
+  for (guint line = 2; next_record_checked (text, length, &pos, fields, &unclosed); line++)
     {
       const char *time_text;
       FwTime time;
       guint kept = 0;
+
+      if (unclosed)
+        {
+          g_set_error (error, FW_IMPORT_ERROR, FW_IMPORT_ERROR_BAD_FORMAT,
+                       /* TRANSLATORS: a CSV file opens a quote it never closes */
+                       _("A quote opened in row %u is never closed: the file is not valid CSV"), line);
+          return FALSE;
+        }
 
       if (blank_record (fields))
         continue;
@@ -439,14 +472,43 @@ fw_import_result_describe (const FwImportResult *result)
                           result->values_not_number, result->values_empty);
 }
 
+typedef struct
+{
+  const FwImportMapping *mapping;
+  const FwImportResult  *result;
+  const gint64          *targets;
+  guint                  count;
+} ImportSave;
+
+static gboolean
+import_save_cb (FwCache  *cache,
+                gpointer  user_data,
+                GError  **error)
+{
+  ImportSave *save = user_data;
+
+  for (guint c = 0; c < save->mapping->columns->len; c++)
+    {
+      GArray *readings = g_array_index (save->result->readings, GArray *, c);
+
+      if (!fw_cache_insert_readings (cache, save->targets[c], (FwReading *) (gpointer) readings->data,
+                                     readings->len, error))
+        return FALSE;
+      save->count += readings->len;
+    }
+
+  return TRUE;
+}
+
 /**
  * fw_import_save:
  * @unit_id: the unit whose sensors take the readings
  * @saved: (out) (optional): how many readings were written
  *
  * Writes each mapped column's readings into the unit's sensor for its
- * parameter. Every column must find its sensor before anything is
- * written; each sensor's readings go in one transaction. Blocks: call it
+ * parameter. Every column must find its sensor, and no two columns the
+ * same one, before anything is written; all of it goes in one
+ * transaction. Blocks: call it
  * from a worker thread.
  */
 gboolean
@@ -467,6 +529,20 @@ fw_import_save (FwCache               *cache,
   if (sensors == NULL)
     return FALSE;
 
+  /* Two columns into one sensor would count its readings twice. */
+  for (guint c = 0; c < mapping->columns->len; c++)
+    for (guint d = 0; d < c; d++)
+      if (g_array_index (mapping->columns, FwImportColumn, c).parameter ==
+          g_array_index (mapping->columns, FwImportColumn, d).parameter)
+        {
+          g_set_error (error, FW_IMPORT_ERROR, FW_IMPORT_ERROR_BAD_FORMAT,
+                       _("Columns “%s” and “%s” both say they hold %s; keep one"),
+                       g_array_index (mapping->columns, FwImportColumn, d).name,
+                       g_array_index (mapping->columns, FwImportColumn, c).name,
+                       fw_parameter_get_label (g_array_index (mapping->columns, FwImportColumn, c).parameter));
+          return FALSE;
+        }
+
   targets = g_new0 (gint64, MAX (mapping->columns->len, 1));
   for (guint c = 0; c < mapping->columns->len; c++)
     {
@@ -486,15 +562,14 @@ fw_import_save (FwCache               *cache,
         }
     }
 
-  for (guint c = 0; c < mapping->columns->len; c++)
-    {
-      GArray *readings = g_array_index (result->readings, GArray *, c);
+  {
+    ImportSave save = { mapping, result, targets, 0 };
 
-      if (!fw_cache_insert_readings (cache, targets[c], (FwReading *) (gpointer) readings->data,
-                                     readings->len, error))
-        return FALSE;
-      count += readings->len;
-    }
+    /* All of the file or none of it: a retry never counts twice. */
+    if (!fw_cache_run_in_transaction (cache, import_save_cb, &save, error))
+      return FALSE;
+    count = save.count;
+  }
 
   if (saved != NULL)
     *saved = count;

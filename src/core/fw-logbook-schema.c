@@ -95,7 +95,7 @@ static const FwField treatment[] = {
   { "product", N_("Product"), "", FW_FIELD_TEXT, TRUE, ANY, ANY, NULL },
   { "dose", N_("Dose"), "", FW_FIELD_NUMBER, TRUE, 0, 100000, NULL },
   { "dose_unit", N_("Dose unit"), "", FW_FIELD_CHOICE, TRUE, ANY, ANY, dose_units },
-  { "withdrawal_days", N_("Withdrawal period"), "days", FW_FIELD_COUNT, FALSE, 0, 1000, NULL },
+  { "withdrawal_days", N_("Withdrawal period"), "d", FW_FIELD_COUNT, FALSE, 0, 1000, NULL },
 };
 
 static const FwField stocking[] = {
