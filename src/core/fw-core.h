@@ -9,6 +9,8 @@
 #include "fw-types.h"
 #include "fw-enums.h"
 #include "fw-parameter.h"
+#include "fw-alert-settings.h"
+#include "fw-alert-watch.h"
 #include "fw-reading.h"
 #include "fw-record.h"
 #include "fw-farm.h"
