@@ -260,6 +260,41 @@ static const char migration_6[] =
   "  FROM reading_summaries WHERE span = 3600 GROUP BY 1, 3;"
   "DROP TABLE reading_rollups;";
 
+/* Alerts and their rules, as they travel: the wire form is kept whole in
+ * body, and the columns that lists filter and sort by beside it. The
+ * tables of migration 1 were never written to. */
+static const char migration_7[] =
+  "DROP TABLE alerts;"
+  "DROP TABLE alert_rules;"
+  "CREATE TABLE alert_rules ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  farm_id INTEGER NOT NULL REFERENCES farms (id) ON DELETE CASCADE,"
+  "  unit_uuid TEXT,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('limits', 'maintenance')),"
+  "  body TEXT NOT NULL CHECK (json_valid (body))"
+  ");"
+  "CREATE INDEX alert_rules_farm ON alert_rules (farm_id);"
+  "CREATE TABLE alerts ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  revision INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  unit_id INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,"
+  "  severity TEXT NOT NULL CHECK (severity IN ('warning', 'critical')),"
+  "  state TEXT NOT NULL CHECK (state IN ('firing', 'acknowledged', 'resolved')),"
+  "  started_at INTEGER NOT NULL,"
+  "  body TEXT NOT NULL CHECK (json_valid (body))"
+  ");"
+  "CREATE INDEX alerts_state ON alerts (state, started_at);"
+  "CREATE INDEX alerts_unit ON alerts (unit_id, started_at);";
+
 const char * const fw_cache_migrations[] = {
   migration_1,
   migration_2,
@@ -267,6 +302,7 @@ const char * const fw_cache_migrations[] = {
   migration_4,
   migration_5,
   migration_6,
+  migration_7,
 };
 
 const guint fw_cache_n_migrations = G_N_ELEMENTS (fw_cache_migrations);

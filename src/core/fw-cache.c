@@ -21,6 +21,8 @@
 
 #include "fw-cache.h"
 #include "fw-cache-private.h"
+#include "fw-alert.h"
+#include "fw-alert-rule.h"
 #include "fw-logbook-entry.h"
 #include "fw-wire.h"
 #include "fw-database.h"
@@ -293,6 +295,13 @@ fw_cache_run_in_transaction (FwCache                *self,
   return ok;
 }
 
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
 static void
 bind_record (sqlite3_stmt *stmt,
              FwRecord     *record)
@@ -509,6 +518,162 @@ fw_cache_save_logbook_entry (FwCache         *self,
   return fw_cache_run_in_transaction (self, save_logbook_entry_cb, entry, error);
 }
 
+static gboolean
+save_alert_rule_cb (FwCache  *self,
+                    gpointer  user_data,
+                    GError  **error)
+{
+  FwAlertRule *rule = user_data;
+  const FwAlertRuleFields *f = fw_alert_rule_get_fields (rule);
+  g_autoptr(JsonNode) node = fw_wire_encode_record (FW_RECORD (rule));
+  g_autofree char *body = json_to_string (node, FALSE);
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO alert_rules (" RECORD_COLUMNS ", farm_id, unit_uuid, kind, body) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT id FROM farms WHERE uuid = ?6), ?7, ?8, ?9) "
+    "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", unit_uuid = excluded.unit_uuid, "
+    "kind = excluded.kind, body = excluded.body "
+    "RETURNING id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_record (stmt, FW_RECORD (rule));
+  sqlite3_bind_text (stmt, 6, f->farm_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, f->unit_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, fw_alert_rule_kind_to_string (f->kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, body, -1, SQLITE_STATIC);
+
+  return save_record (self, stmt, FW_RECORD (rule), _("saving an alert rule"), error);
+}
+
+static gboolean
+save_alert_cb (FwCache  *self,
+               gpointer  user_data,
+               GError  **error)
+{
+  FwAlert *alert = user_data;
+  const FwAlertFields *f = fw_alert_get_fields (alert);
+  g_autoptr(JsonNode) node = fw_wire_encode_record (FW_RECORD (alert));
+  g_autofree char *body = json_to_string (node, FALSE);
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO alerts (" RECORD_COLUMNS ", unit_id, severity, state, started_at, body) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT id FROM units WHERE uuid = ?6), ?7, ?8, ?9, ?10) "
+    "ON CONFLICT (uuid) DO UPDATE SET " RECORD_UPDATE ", unit_id = excluded.unit_id, "
+    "severity = excluded.severity, state = excluded.state, "
+    "started_at = excluded.started_at, body = excluded.body "
+    "RETURNING id", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_record (stmt, FW_RECORD (alert));
+  sqlite3_bind_text (stmt, 6, f->unit_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, fw_severity_to_string (f->severity), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, fw_alert_state_to_string (f->state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, f->started_at);
+  sqlite3_bind_text (stmt, 10, body, -1, SQLITE_STATIC);
+
+  return save_record (self, stmt, FW_RECORD (alert), _("saving an alert"), error);
+}
+
+/* Records kept in their wire form: @sql selects the local id and the body. */
+static GPtrArray *
+list_bodies (FwCache     *self,
+             FwEntity     entity,
+             const char  *sql,
+             const char  *key,
+             const char  *doing,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_rec_mutex_lock (&self->lock);
+
+  stmt = prepare (self, sql, error);
+  if (stmt == NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return NULL;
+    }
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = json_from_string (column_text (stmt, 1), NULL);
+      g_autoptr(GError) decode_error = NULL;
+      FwRecord *record = fw_wire_decode_record (entity, node, 0, NULL, &decode_error);
+
+      /* Only this cache wrote it; a row it cannot read is skipped, not
+       * allowed to hide all the others. */
+      if (record == NULL)
+        {
+          g_warning ("Skipping an unreadable %s in the cache: %s",
+                     fw_entity_to_string (entity), decode_error->message);
+          continue;
+        }
+
+      fw_record_set_id (record, sqlite3_column_int64 (stmt, 0));
+      g_ptr_array_add (records, record);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    set_error_from_db (self, error, rc, doing);
+
+  g_rec_mutex_unlock (&self->lock);
+
+  return rc == SQLITE_DONE ? g_steal_pointer (&records) : NULL;
+}
+
+/**
+ * fw_cache_list_alerts:
+ * @farm_uuid: the farm
+ *
+ * Blocks: call it from a worker thread.
+ *
+ * Returns: (transfer container) (element-type FwAlert): the farm's alerts,
+ *   open ones first, then newest first; %NULL on error
+ */
+GPtrArray *
+fw_cache_list_alerts (FwCache     *self,
+                      const char  *farm_uuid,
+                      GError     **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+  g_return_val_if_fail (farm_uuid != NULL, NULL);
+
+  return list_bodies (self, FW_ENTITY_ALERT,
+                      "SELECT a.id, a.body FROM alerts a "
+                      "JOIN units u ON u.id = a.unit_id JOIN sites s ON s.id = u.site_id "
+                      "JOIN farms f ON f.id = s.farm_id "
+                      "WHERE a.deleted = 0 AND f.uuid = ?1 "
+                      "ORDER BY a.state = 'resolved', a.started_at DESC, a.id DESC",
+                      farm_uuid, _("reading alerts"), error);
+}
+
+/**
+ * fw_cache_list_alert_rules:
+ *
+ * Blocks: call it from a worker thread.
+ *
+ * Returns: (transfer container) (element-type FwAlertRule): the farm's
+ *   rules and maintenance windows; %NULL on error
+ */
+GPtrArray *
+fw_cache_list_alert_rules (FwCache     *self,
+                           const char  *farm_uuid,
+                           GError     **error)
+{
+  g_return_val_if_fail (FW_IS_CACHE (self), NULL);
+  g_return_val_if_fail (farm_uuid != NULL, NULL);
+
+  return list_bodies (self, FW_ENTITY_ALERT_RULE,
+                      "SELECT r.id, r.body FROM alert_rules r JOIN farms f ON f.id = r.farm_id "
+                      "WHERE r.deleted = 0 AND f.uuid = ?1 ORDER BY r.id",
+                      farm_uuid, _("reading alert rules"), error);
+}
+
 /**
  * fw_cache_save_record:
  *
@@ -535,6 +700,10 @@ fw_cache_save_record (FwCache   *self,
       return fw_cache_run_in_transaction (self, save_sensor_cb, record, error);
     case FW_ENTITY_LOGBOOK_ENTRY:
       return fw_cache_run_in_transaction (self, save_logbook_entry_cb, record, error);
+    case FW_ENTITY_ALERT_RULE:
+      return fw_cache_run_in_transaction (self, save_alert_rule_cb, record, error);
+    case FW_ENTITY_ALERT:
+      return fw_cache_run_in_transaction (self, save_alert_cb, record, error);
     default:
       g_return_val_if_reached (FALSE);
     }
@@ -901,13 +1070,6 @@ fw_cache_insert_readings (FwCache          *self,
     }
 
   return fw_cache_run_in_transaction (self, insert_readings_cb, &insert, error);
-}
-
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return (const char *) sqlite3_column_text (stmt, column);
 }
 
 static FwFarm *

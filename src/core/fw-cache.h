@@ -98,6 +98,12 @@ gboolean    fw_cache_get_latest_reading        (FwCache              *self,
                                                 gint64                sensor_id,
                                                 FwReading            *reading,
                                                 GError              **error);
+GPtrArray  *fw_cache_list_alerts               (FwCache              *self,
+                                                const char           *farm_uuid,
+                                                GError              **error);
+GPtrArray  *fw_cache_list_alert_rules          (FwCache              *self,
+                                                const char           *farm_uuid,
+                                                GError              **error);
 GPtrArray  *fw_cache_list_logbook              (FwCache              *self,
                                                 const char           *unit_uuid,
                                                 GError              **error);

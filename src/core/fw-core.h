@@ -19,6 +19,8 @@
 #include "fw-sensor.h"
 #include "fw-pond-model.h"
 #include "fw-logbook-entry.h"
+#include "fw-alert.h"
+#include "fw-alert-rule.h"
 #include "fw-logbook-schema.h"
 #include "fw-stock.h"
 #include "fw-cache.h"

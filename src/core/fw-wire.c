@@ -20,6 +20,8 @@
 #include <math.h>
 #include <glib/gi18n-lib.h>
 
+#include "fw-alert.h"
+#include "fw-alert-rule.h"
 #include "fw-farm.h"
 #include "fw-logbook-entry.h"
 #include "fw-sensor.h"
@@ -35,7 +37,7 @@ G_DEFINE_QUARK (fw-wire-error-quark, fw_wire_error)
 #define EARLIEST_TIME G_GINT64_CONSTANT (946684800)
 
 static const char * const entity_names[FW_N_ENTITIES] = {
-  "farm", "site", "unit", "sensor", "logbook_entry",
+  "farm", "site", "unit", "sensor", "logbook_entry", "alert_rule", "alert",
 };
 
 const char *
@@ -62,6 +64,10 @@ fw_entity_get_label (FwEntity entity)
       return _("Sensor");
     case FW_ENTITY_LOGBOOK_ENTRY:
       return _("Logbook entry");
+    case FW_ENTITY_ALERT_RULE:
+      return _("Alert rule");
+    case FW_ENTITY_ALERT:
+      return _("Alert");
     default:
       g_return_val_if_reached (NULL);
     }
@@ -97,6 +103,10 @@ fw_entity_of_record (FwRecord *record)
     return FW_ENTITY_SENSOR;
   if (FW_IS_LOGBOOK_ENTRY (record))
     return FW_ENTITY_LOGBOOK_ENTRY;
+  if (FW_IS_ALERT_RULE (record))
+    return FW_ENTITY_ALERT_RULE;
+  if (FW_IS_ALERT (record))
+    return FW_ENTITY_ALERT;
 
   g_return_val_if_reached (FW_ENTITY_FARM);
 }
@@ -122,6 +132,10 @@ fw_wire_get_parent_uuid (FwRecord *record)
       return fw_sensor_get_unit_uuid (FW_SENSOR (record));
     case FW_ENTITY_LOGBOOK_ENTRY:
       return fw_logbook_entry_get_unit_uuid (FW_LOGBOOK_ENTRY (record));
+    case FW_ENTITY_ALERT_RULE:
+      return fw_alert_rule_get_fields (FW_ALERT_RULE (record))->farm_uuid;
+    case FW_ENTITY_ALERT:
+      return fw_alert_get_unit_uuid (FW_ALERT (record));
     default:
       g_return_val_if_reached (NULL);
     }
@@ -176,6 +190,29 @@ add_string (JsonBuilder *builder,
   json_builder_set_member_name (builder, name);
   if (value != NULL)
     json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_optional_time (JsonBuilder *builder,
+                   const char  *name,
+                   FwTime       time)
+{
+  if (time != 0)
+    add_time (builder, name, time);
+  else
+    add_string (builder, name, NULL);
+}
+
+static void
+add_optional_number (JsonBuilder *builder,
+                     const char  *name,
+                     double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
   else
     json_builder_add_null_value (builder);
 }
@@ -252,6 +289,52 @@ fw_wire_encode_record (FwRecord *record)
             json_builder_begin_object (builder);
             json_builder_end_object (builder);
           }
+      }
+      break;
+
+    case FW_ENTITY_ALERT_RULE:
+      {
+        const FwAlertRuleFields *f = fw_alert_rule_get_fields (FW_ALERT_RULE (record));
+
+        add_string (builder, "farm_id", f->farm_uuid);
+        add_string (builder, "unit_id", f->unit_uuid);
+        add_string (builder, "kind", fw_alert_rule_kind_to_string (f->kind));
+        json_builder_set_member_name (builder, "enabled");
+        json_builder_add_boolean_value (builder, f->enabled);
+        if (f->kind == FW_ALERT_RULE_LIMITS)
+          {
+            add_string (builder, "parameter", fw_parameter_to_id (f->parameter));
+            json_builder_set_member_name (builder, "settings");
+            json_builder_add_value (builder, fw_alert_settings_to_json (&f->settings));
+          }
+        else
+          {
+            add_time (builder, "starts_at", f->starts_at);
+            add_time (builder, "ends_at", f->ends_at);
+          }
+        add_string (builder, "note", f->note);
+      }
+      break;
+
+    case FW_ENTITY_ALERT:
+      {
+        const FwAlertFields *f = fw_alert_get_fields (FW_ALERT (record));
+
+        add_string (builder, "unit_id", f->unit_uuid);
+        add_string (builder, "sensor_id", f->sensor_uuid);
+        add_string (builder, "parameter", fw_parameter_to_id (f->parameter));
+        add_string (builder, "condition", fw_alert_condition_to_string (f->condition));
+        add_string (builder, "severity", fw_severity_to_string (f->severity));
+        add_string (builder, "state", fw_alert_state_to_string (f->state));
+        add_optional_number (builder, "value", f->value);
+        add_optional_number (builder, "limit", f->limit);
+        add_time (builder, "started_at", f->started_at);
+        add_optional_time (builder, "resolved_at", f->resolved_at);
+        add_optional_time (builder, "acknowledged_at", f->acknowledged_at);
+        add_string (builder, "acknowledged_by", f->acknowledged_by);
+        add_string (builder, "acknowledge_note", f->acknowledge_note);
+        json_builder_set_member_name (builder, "raised_offline");
+        json_builder_add_boolean_value (builder, f->raised_offline);
       }
       break;
 
@@ -607,6 +690,123 @@ fw_wire_decode_record (FwEntity     entity,
                              "unit-uuid", unit, "kind", kind, "occurred-at", occurred_at,
                              "author-uuid", author, "payload", payload_text,
                              NULL);
+      }
+
+    case FW_ENTITY_ALERT_RULE:
+      {
+        FwAlertRuleFields f = { .enabled = TRUE };
+        const char *kind, *parameter_id = NULL, *note;
+        g_autoptr(FwAlertRule) rule = NULL;
+
+        if (!read_uuid (&reader, "farm_id", TRUE, (const char **) &f.farm_uuid) ||
+            !read_uuid (&reader, "unit_id", FALSE, (const char **) &f.unit_uuid) ||
+            !read_string (&reader, "kind", TRUE, 16, &kind) ||
+            !read_boolean (&reader, "enabled", &f.enabled) ||
+            !read_string (&reader, "note", FALSE, 1000, &note))
+          return NULL;
+
+        f.note = (char *) note;
+        if (!fw_alert_rule_kind_from_string (kind, &f.kind))
+          {
+            fail (&reader, "kind", FW_WIRE_ERROR_OUT_OF_RANGE, _("must be limits or maintenance"));
+            return NULL;
+          }
+
+        if (f.kind == FW_ALERT_RULE_LIMITS)
+          {
+            g_autoptr(GError) settings_error = NULL;
+            g_autofree char *settings_field = NULL;
+
+            if (!read_string (&reader, "parameter", TRUE, 64, &parameter_id))
+              return NULL;
+            if (!fw_parameter_from_id (parameter_id, &f.parameter))
+              {
+                fail (&reader, "parameter", FW_WIRE_ERROR_OUT_OF_RANGE, _("is not a known parameter"));
+                return NULL;
+              }
+
+            fw_alert_settings_get_default (NULL, f.parameter, &f.settings);
+            if (!fw_alert_settings_from_json (member (&reader, "settings"), f.parameter, &f.settings,
+                                              &settings_field, &settings_error))
+              {
+                g_autofree char *name = g_strconcat ("settings.", settings_field ?: "", NULL);
+
+                fail (&reader, name, FW_WIRE_ERROR_OUT_OF_RANGE, settings_error->message);
+                return NULL;
+              }
+          }
+        else
+          {
+            /* A window may be planned ahead: no future check. */
+            if (!read_time (&reader, "starts_at", TRUE, 0, &f.starts_at) ||
+                !read_time (&reader, "ends_at", TRUE, 0, &f.ends_at))
+              return NULL;
+            if (f.ends_at <= f.starts_at || f.ends_at - f.starts_at > 31 * 24 * 3600)
+              {
+                fail (&reader, "ends_at", FW_WIRE_ERROR_OUT_OF_RANGE,
+                      _("must be after the start, and at most 31 days later"));
+                return NULL;
+              }
+          }
+
+        rule = g_object_new (FW_TYPE_ALERT_RULE, RECORD_PROPERTIES, NULL);
+        return FW_RECORD (fw_alert_rule_new_from (rule, &f));
+      }
+
+    case FW_ENTITY_ALERT:
+      {
+        FwAlertFields f = { .value = NAN, .limit = NAN };
+        const char *unit, *sensor, *parameter_id, *condition, *severity, *state, *by, *note;
+        g_autoptr(FwAlert) alert = NULL;
+
+        if (!read_uuid (&reader, "unit_id", TRUE, &unit) ||
+            !read_uuid (&reader, "sensor_id", FALSE, &sensor) ||
+            !read_string (&reader, "parameter", TRUE, 64, &parameter_id) ||
+            !read_string (&reader, "condition", TRUE, 16, &condition) ||
+            !read_string (&reader, "severity", TRUE, 16, &severity) ||
+            !read_string (&reader, "state", TRUE, 16, &state) ||
+            !read_number (&reader, "value", FALSE, -1e9, 1e9, &f.value) ||
+            !read_number (&reader, "limit", FALSE, -1e9, 1e9, &f.limit) ||
+            !read_time (&reader, "started_at", TRUE, latest, &f.started_at) ||
+            !read_time (&reader, "resolved_at", FALSE, latest, &f.resolved_at) ||
+            !read_time (&reader, "acknowledged_at", FALSE, latest, &f.acknowledged_at) ||
+            !read_string (&reader, "acknowledged_by", FALSE, MAX_NAME_LENGTH, &by) ||
+            !read_string (&reader, "acknowledge_note", FALSE, 2000, &note) ||
+            !read_boolean (&reader, "raised_offline", &f.raised_offline))
+          return NULL;
+
+        if (!fw_parameter_from_id (parameter_id, &f.parameter))
+          {
+            fail (&reader, "parameter", FW_WIRE_ERROR_OUT_OF_RANGE, _("is not a known parameter"));
+            return NULL;
+          }
+        if (!fw_alert_condition_from_string (condition, &f.condition))
+          {
+            fail (&reader, "condition", FW_WIRE_ERROR_OUT_OF_RANGE, _("is not a known alert condition"));
+            return NULL;
+          }
+        if (!fw_severity_from_string (severity, &f.severity) || f.severity == FW_SEVERITY_NONE)
+          {
+            fail (&reader, "severity", FW_WIRE_ERROR_OUT_OF_RANGE, _("must be warning or critical"));
+            return NULL;
+          }
+        if (!fw_alert_state_from_string (state, &f.state))
+          {
+            fail (&reader, "state", FW_WIRE_ERROR_OUT_OF_RANGE, _("must be firing, acknowledged or resolved"));
+            return NULL;
+          }
+        if (f.acknowledged_at != 0 && by == NULL)
+          {
+            fail (&reader, "acknowledged_by", FW_WIRE_ERROR_MISSING, _("is required with acknowledged_at"));
+            return NULL;
+          }
+
+        f.unit_uuid = (char *) unit;
+        f.sensor_uuid = (char *) sensor;
+        f.acknowledged_by = (char *) by;
+        f.acknowledge_note = (char *) note;
+        alert = g_object_new (FW_TYPE_ALERT, RECORD_PROPERTIES, NULL);
+        return FW_RECORD (fw_alert_new_from (alert, &f));
       }
 
     default:

@@ -30,9 +30,11 @@ typedef enum
   FW_ENTITY_UNIT,
   FW_ENTITY_SENSOR,
   FW_ENTITY_LOGBOOK_ENTRY,
+  FW_ENTITY_ALERT_RULE,
+  FW_ENTITY_ALERT,
 } FwEntity;
 
-#define FW_N_ENTITIES (FW_ENTITY_LOGBOOK_ENTRY + 1)
+#define FW_N_ENTITIES (FW_ENTITY_ALERT + 1)
 
 /* How far ahead of the receiver's clock a time may be: clocks drift. */
 #define FW_WIRE_FUTURE_TOLERANCE 300

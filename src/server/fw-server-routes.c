@@ -192,11 +192,13 @@ parent_field (FwEntity entity)
   switch (entity)
     {
     case FW_ENTITY_SITE:
+    case FW_ENTITY_ALERT_RULE:
       return "farm_id";
     case FW_ENTITY_UNIT:
       return "site_id";
     case FW_ENTITY_SENSOR:
     case FW_ENTITY_LOGBOOK_ENTRY:
+    case FW_ENTITY_ALERT:
       return "unit_id";
     case FW_ENTITY_FARM:
     default:

@@ -952,6 +952,7 @@ parent_entity (FwEntity  entity,
     case FW_ENTITY_FARM:
       return FALSE;
     case FW_ENTITY_SITE:
+    case FW_ENTITY_ALERT_RULE:
       *parent = FW_ENTITY_FARM;
       return TRUE;
     case FW_ENTITY_UNIT:
@@ -959,6 +960,7 @@ parent_entity (FwEntity  entity,
       return TRUE;
     case FW_ENTITY_SENSOR:
     case FW_ENTITY_LOGBOOK_ENTRY:
+    case FW_ENTITY_ALERT:
       *parent = FW_ENTITY_UNIT;
       return TRUE;
     default:
@@ -997,8 +999,11 @@ may_write (FwUser   *user,
     case FW_ENTITY_SITE:
     case FW_ENTITY_UNIT:
     case FW_ENTITY_SENSOR:
+    case FW_ENTITY_ALERT_RULE:
       return user->role >= FW_ROLE_MANAGER;
+    /* Anyone may acknowledge, or report what a manual sample showed. */
     case FW_ENTITY_LOGBOOK_ENTRY:
+    case FW_ENTITY_ALERT:
       return TRUE;
     default:
       g_return_val_if_reached (FALSE);
