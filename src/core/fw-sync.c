@@ -37,6 +37,8 @@ G_DEFINE_QUARK (fw-sync-error-quark, fw_sync_error)
 #define RESYNC_KEY "resync"
 #define LAST_SUCCESS_KEY "last_success"
 #define LAST_ERROR_KEY "last_error"
+#define ACCOUNT_NAME_KEY "account_name"
+#define ACCOUNT_ROLE_KEY "account_role"
 #define MAX_BACKOFF 900
 
 /**
@@ -1552,6 +1554,61 @@ pull_readings (FwCache  *cache,
          fw_cache_roll_up_readings (cache, oldest, NULL, error);
 }
 
+/* Who the session belongs to, kept for the front ends: an acknowledgement
+ * is signed with the name, and only managers see the rule editor (the
+ * server decides; the app only spares people a refusal). */
+static gboolean
+learn_account (FwCache  *cache,
+               Client   *client,
+               GError  **error)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *user;
+  const char *name, *role;
+  guint status;
+
+  answer = client_call (client, "GET", "/api/v1/session", NULL, &status, error);
+  if (answer == NULL)
+    return FALSE;
+
+  user = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  name = user != NULL ? json_object_get_string_member_with_default (user, "display_name", "") : "";
+  if (*name == '\0' && user != NULL)
+    name = json_object_get_string_member_with_default (user, "username", "");
+  role = user != NULL ? json_object_get_string_member_with_default (user, "role", "") : "";
+
+  return fw_cache_set_sync_state (cache, ACCOUNT_NAME_KEY, *name != '\0' ? name : NULL, error) &&
+         fw_cache_set_sync_state (cache, ACCOUNT_ROLE_KEY, *role != '\0' ? role : NULL, error);
+}
+
+/**
+ * fw_sync_dup_account:
+ * @name: (out) (optional) (transfer full): how the account signs
+ * @role: (out) (optional) (transfer full): "worker", "manager" or "admin"
+ *
+ * Returns: whether an account has synced with this cache
+ */
+gboolean
+fw_sync_dup_account (FwCache  *cache,
+                     char    **name,
+                     char    **role)
+{
+  g_autofree char *known_name = NULL;
+  g_autofree char *known_role = NULL;
+
+  g_return_val_if_fail (FW_IS_CACHE (cache), FALSE);
+
+  known_name = fw_cache_get_sync_state (cache, ACCOUNT_NAME_KEY, NULL);
+  known_role = fw_cache_get_sync_state (cache, ACCOUNT_ROLE_KEY, NULL);
+
+  if (name != NULL)
+    *name = g_strdup (known_name);
+  if (role != NULL)
+    *role = g_strdup (known_role);
+
+  return known_name != NULL;
+}
+
 /**
  * fw_sync_run:
  * @report: (out caller-allocates): what the run did, also on failure
@@ -1579,7 +1636,8 @@ fw_sync_run (FwCache             *cache,
   if (!client_init (&client, config, report, cancellable, error))
     return FALSE;
 
-  ok = push (cache, &client, &local_error) &&
+  ok = learn_account (cache, &client, &local_error) &&
+       push (cache, &client, &local_error) &&
        pull (cache, &client, &local_error) &&
        (config->raw_history_days == 0 || pull_readings (cache, &client, &local_error));
 

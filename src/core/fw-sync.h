@@ -84,5 +84,8 @@ gboolean  fw_sync_run                (FwCache             *cache,
                                       GError             **error);
 FwTime    fw_sync_get_last_success   (FwCache             *cache);
 char     *fw_sync_dup_last_error     (FwCache             *cache);
+gboolean  fw_sync_dup_account        (FwCache             *cache,
+                                      char               **name,
+                                      char               **role);
 
 G_END_DECLS
