@@ -230,9 +230,46 @@ quit_action (GSimpleAction *action,
   g_application_quit (application);
 }
 
+/* A notification's buttons: they may come when no window is open, or
+ * when the app was started by them. */
+static void
+show_alert (GApplication *application,
+            GVariant     *parameter,
+            gboolean      acknowledge)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    {
+      g_application_activate (application);
+      window = gtk_application_get_active_window (GTK_APPLICATION (application));
+    }
+
+  if (FW_IS_WINDOW (window))
+    fw_window_show_alert (FW_WINDOW (window), g_variant_get_string (parameter, NULL), acknowledge);
+}
+
+static void
+open_alert_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  show_alert (G_APPLICATION (user_data), parameter, FALSE);
+}
+
+static void
+acknowledge_alert_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  show_alert (G_APPLICATION (user_data), parameter, TRUE);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "quit", quit_action },
+  { "open-alert", open_alert_action, "s" },
+  { "acknowledge-alert", acknowledge_alert_action, "s" },
 };
 
 static void

@@ -26,6 +26,7 @@ struct _FwUnitCharts
   FwChartGroup *group;
   FwUnit       *unit;
   GTimeZone    *timezone;
+  GPtrArray    *rules;       /* FwAlertRule */
 
   FwRangeBar   *range_bar;
   GtkSpinner   *spinner;
@@ -70,6 +71,21 @@ shows_sensors (FwUnitCharts *self,
   return TRUE;
 }
 
+/* The bands are the limits the unit's alerts fire at: its own rule, the
+ * farm's, or its species' defaults. */
+static void
+set_chart_limits (FwUnitCharts *self,
+                  FwChart      *chart)
+{
+  FwChartSeries *series = fw_chart_get_series (chart, 0);
+  FwAlertSettings settings;
+
+  fw_alert_rules_resolve (self->rules, fw_record_get_uuid (FW_RECORD (self->unit)),
+                          fw_unit_get_species (self->unit),
+                          fw_chart_series_get_parameter (series), &settings);
+  fw_chart_set_limits (chart, &settings.limits);
+}
+
 static void
 build_charts (FwUnitCharts *self,
               GListModel   *sensors)
@@ -84,7 +100,6 @@ build_charts (FwUnitCharts *self,
       g_autofree char *title = chart_title (sensor);
       FwParameter parameter = fw_sensor_get_parameter (sensor);
       GtkWidget *chart = fw_chart_new ();
-      FwLimits limits;
       GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
       series = fw_chart_series_new (fw_record_get_id (FW_RECORD (sensor)), parameter,
@@ -93,9 +108,8 @@ build_charts (FwUnitCharts *self,
 
       fw_chart_set_title (FW_CHART (chart), title);
       fw_chart_set_timezone (FW_CHART (chart), self->timezone);
-      fw_parameter_get_limits (parameter, &limits);
-      fw_chart_set_limits (FW_CHART (chart), &limits);
       fw_chart_add_series (FW_CHART (chart), series);
+      set_chart_limits (self, FW_CHART (chart));
       gtk_widget_set_size_request (chart, -1, 200);
 
       gtk_widget_add_css_class (card, "card");
@@ -159,6 +173,33 @@ fw_unit_charts_refresh (FwUnitCharts *self,
 
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     fw_chart_group_refresh (self->group, now);
+}
+
+/**
+ * fw_unit_charts_set_rules:
+ * @rules: (nullable) (element-type FwAlertRule): the farm's alert rules
+ *
+ * Draws the limits that the rules set, from now on.
+ */
+void
+fw_unit_charts_set_rules (FwUnitCharts *self,
+                          GPtrArray    *rules)
+{
+  GPtrArray *charts;
+
+  g_return_if_fail (FW_IS_UNIT_CHARTS (self));
+
+  if (rules != NULL)
+    g_ptr_array_ref (rules);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  self->rules = rules;
+
+  if (self->unit == NULL)
+    return;
+
+  charts = fw_unit_charts_get_charts (self);
+  for (guint i = 0; i < charts->len; i++)
+    set_chart_limits (self, g_ptr_array_index (charts, i));
 }
 
 /**
@@ -247,6 +288,7 @@ fw_unit_charts_dispose (GObject *object)
   FwUnitCharts *self = FW_UNIT_CHARTS (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_UNIT_CHARTS);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
 
   g_clear_object (&self->group);
   g_clear_object (&self->unit);

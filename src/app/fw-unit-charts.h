@@ -25,6 +25,8 @@ void       fw_unit_charts_refresh     (FwUnitCharts *self,
                                        FwTime        now);
 GPtrArray *fw_unit_charts_get_charts  (FwUnitCharts *self);
 FwTimeRange *fw_unit_charts_get_range (FwUnitCharts *self);
+void       fw_unit_charts_set_rules   (FwUnitCharts *self,
+                                       GPtrArray    *rules);
 gboolean   fw_unit_charts_get_loading (FwUnitCharts *self);
 
 G_END_DECLS

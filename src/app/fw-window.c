@@ -14,6 +14,9 @@
 
 #include <glib/gi18n.h>
 
+#include "fw-alert-monitor.h"
+#include "fw-alert-rules-dialog.h"
+#include "fw-alerts-page.h"
 #include "fw-app-util.h"
 #include "fw-compare-page.h"
 #include "fw-entry-dialog.h"
@@ -77,6 +80,11 @@ struct _FwWindow
   FwComparePage        *compare_page;
   FwFarmStock          *farm_stock;
   FwUnitLogbook        *farm_logbook;
+  FwAlertsPage         *alerts_page;
+  GtkLabel             *alerts_badge;
+  GtkWidget            *alerts_button;
+
+  FwAlertMonitor       *alert_monitor;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -285,6 +293,9 @@ on_units_loaded_cb (GObject      *source,
 
   update_farm_title (self);
   set_state (self, "farm");
+
+  fw_alert_monitor_watch (self->alert_monitor, self->cache,
+                          fw_record_get_uuid (FW_RECORD (self->farm)), G_LIST_MODEL (self->units));
 }
 
 static void
@@ -747,6 +758,150 @@ import_history_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The monitor read the alerts again: the badge, the units' dots, the
+ * charts' limits and the alerts page follow. */
+static void
+on_alerts_changed_cb (FwWindow *self)
+{
+  guint n_firing = fw_alert_monitor_get_n_firing (self->alert_monitor);
+  g_autofree char *count = g_strdup_printf ("%u", n_firing);
+  g_autofree char *label = NULL;
+
+  gtk_label_set_label (self->alerts_badge, count);
+  gtk_widget_set_visible (GTK_WIDGET (self->alerts_badge), n_firing > 0);
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Alerts, %u firing", "Alerts, %u firing", n_firing),
+                           n_firing);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->alerts_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->units)); i++)
+    {
+      g_autoptr(FwUnit) unit = g_list_model_get_item (G_LIST_MODEL (self->units), i);
+      FwSeverity severity = fw_alert_monitor_get_unit_severity (self->alert_monitor,
+                                                                fw_record_get_uuid (FW_RECORD (unit)));
+
+      if (severity == FW_SEVERITY_NONE)
+        continue;
+
+      fw_unit_set_summary (unit,
+                           fw_status_worst (fw_unit_get_status (unit), fw_severity_to_status (severity)),
+                           fw_unit_get_key_parameter (unit),
+                           fw_unit_get_key_time (unit),
+                           fw_unit_get_key_value (unit));
+    }
+
+  fw_unit_charts_set_rules (fw_unit_page_get_charts (self->unit_page),
+                            fw_alert_monitor_get_rules (self->alert_monitor));
+  fw_alerts_page_set_can_edit_rules (self->alerts_page,
+                                     fw_alert_monitor_get_can_edit_rules (self->alert_monitor));
+  update_farm_title (self);
+
+  if (g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "alerts"))
+    fw_alerts_page_reload (self->alerts_page);
+}
+
+static void
+show_alerts_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (!farm_shown (self))
+    return;
+
+  fw_alerts_page_show (self->alerts_page, self->cache, fw_record_get_uuid (FW_RECORD (self->farm)),
+                       G_LIST_MODEL (self->units), self->timezone);
+  present_farm_page (self, "alerts");
+}
+
+/* The unit's charts around the alert: from some hours before it began to
+ * its end, with the limits that fired it drawn. */
+static void
+on_alert_show_on_chart_cb (FwWindow *self,
+                           FwAlert  *alert)
+{
+  const FwAlertFields *f = fw_alert_get_fields (alert);
+  FwTimeRange *range;
+  FwTime end = f->resolved_at != 0 ? f->resolved_at : fw_now ();
+  FwTime lead = MAX ((end - f->started_at) / 2, 3 * 3600);
+
+  if (!fw_window_select_unit (self, f->unit_uuid))
+    {
+      show_toast (self, _("The alert’s unit is not in this farm any more"));
+      return;
+    }
+
+  fw_unit_page_show_view (self->unit_page, "charts");
+  range = fw_unit_charts_get_range (fw_unit_page_get_charts (self->unit_page));
+  fw_time_range_set (range, f->started_at - lead, MIN (end + lead / 2, fw_now ()));
+}
+
+static void
+on_alert_acknowledged_cb (FwWindow *self)
+{
+  fw_alert_monitor_refresh (self->alert_monitor);
+  if (self->sync != NULL)
+    fw_sync_controller_sync_now (self->sync);
+}
+
+/**
+ * fw_window_show_alert:
+ * @uuid: an alert of the farm on screen
+ * @acknowledge: whether to ask for the acknowledgement at once
+ *
+ * What a notification's buttons do: the alerts page, and the alert.
+ */
+void
+fw_window_show_alert (FwWindow   *self,
+                      const char *uuid,
+                      gboolean    acknowledge)
+{
+  g_return_if_fail (FW_IS_WINDOW (self));
+  g_return_if_fail (uuid != NULL);
+
+  gtk_window_present (GTK_WINDOW (self));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-alerts", NULL);
+  if (acknowledge)
+    fw_alerts_page_acknowledge_when_loaded (self->alerts_page, uuid);
+}
+
+static void
+on_rules_saved_cb (FwWindow *self)
+{
+  show_toast (self, _("Alert rules saved, waiting to sync"));
+  fw_alert_monitor_refresh (self->alert_monitor);
+  if (self->sync != NULL)
+    fw_sync_controller_sync_now (self->sync);
+}
+
+static void
+edit_alert_rules_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+  FwAlertRulesDialog *dialog;
+
+  if (!farm_shown (self))
+    return;
+
+  if (!fw_alert_monitor_get_can_edit_rules (self->alert_monitor))
+    {
+      show_toast (self, _("Only managers can change alert rules"));
+      return;
+    }
+
+  dialog = fw_alert_rules_dialog_new (GTK_WINDOW (self), self->cache,
+                                      fw_record_get_uuid (FW_RECORD (self->farm)),
+                                      G_LIST_MODEL (self->units),
+                                      fw_alert_monitor_get_rules (self->alert_monitor),
+                                      fw_unit_page_get_unit (self->unit_page),
+                                      self->timezone);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_rules_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 show_farm_logbook_action (GtkWidget  *widget,
                           const char *action_name,
@@ -1048,6 +1203,7 @@ fw_window_dispose (GObject *object)
   g_clear_object (&self->farms);
   g_clear_object (&self->units);
   g_clear_object (&self->settings);
+  g_clear_object (&self->alert_monitor);
   g_clear_pointer (&self->timezone, g_time_zone_unref);
 
   G_OBJECT_CLASS (fw_window_parent_class)->dispose (object);
@@ -1070,6 +1226,7 @@ fw_window_class_init (FwWindowClass *klass)
   g_type_ensure (FW_TYPE_COMPARE_PAGE);
   g_type_ensure (FW_TYPE_FARM_STOCK);
   g_type_ensure (FW_TYPE_UNIT_LOGBOOK);
+  g_type_ensure (FW_TYPE_ALERTS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
@@ -1098,17 +1255,24 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, sync_page);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, compare_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, alerts_page);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, alerts_badge);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, alerts_button);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_stock);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_logbook);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_alert_show_on_chart_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_alert_acknowledged_cb);
 
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.sign-in", NULL, sign_in_action);
   gtk_widget_class_install_action (widget_class, "win.show-sync", NULL, show_sync_action);
   gtk_widget_class_install_action (widget_class, "win.show-compare", NULL, show_compare_action);
+  gtk_widget_class_install_action (widget_class, "win.show-alerts", NULL, show_alerts_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-alert-rules", NULL, edit_alert_rules_action);
   gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-stock", NULL, show_farm_stock_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-logbook", NULL, show_farm_logbook_action);
@@ -1126,6 +1290,8 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.show-compare", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-entry", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.show-alerts", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.focus-units", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.step-unit", "i", -1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "win.step-unit", "i", 1);
@@ -1143,6 +1309,9 @@ fw_window_init (FwWindow *self)
   self->cancellable = g_cancellable_new ();
   self->farms = g_list_store_new (FW_TYPE_FARM);
   self->units = g_list_store_new (FW_TYPE_UNIT);
+  self->alert_monitor = fw_alert_monitor_new (G_APPLICATION (g_application_get_default ()));
+  g_signal_connect_object (self->alert_monitor, "changed", G_CALLBACK (on_alerts_changed_cb),
+                           self, G_CONNECT_SWAPPED);
 
   gtk_drop_down_set_model (self->farm_dropdown, G_LIST_MODEL (self->farms));
   g_signal_connect_swapped (self->farm_dropdown, "notify::selected",

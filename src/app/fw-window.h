@@ -30,6 +30,9 @@ FwSyncController *fw_window_get_sync_controller (FwWindow *self);
 const char  *fw_window_get_state     (FwWindow       *self);
 GListModel  *fw_window_get_units     (FwWindow       *self);
 FwUnitPage  *fw_window_get_unit_page (FwWindow       *self);
+void         fw_window_show_alert    (FwWindow       *self,
+                                      const char     *uuid,
+                                      gboolean        acknowledge);
 gboolean     fw_window_select_unit   (FwWindow       *self,
                                       const char     *uuid);
 
