@@ -216,6 +216,8 @@ static const char * const revision_updates[FW_N_ENTITIES] = {
   "UPDATE units SET revision = ?1 WHERE uuid = ?2",
   "UPDATE sensors SET revision = ?1 WHERE uuid = ?2",
   "UPDATE logbook_entries SET revision = ?1 WHERE uuid = ?2",
+  "UPDATE alert_rules SET revision = ?1 WHERE uuid = ?2",
+  "UPDATE alerts SET revision = ?1 WHERE uuid = ?2",
 };
 
 static gboolean
