@@ -39,6 +39,8 @@ struct _FwMetrics
   char       *environment;
   double      start_time;
   gboolean    store_up;
+  gint64      alerts_warning;    /* firing, counted by the store */
+  gint64      alerts_critical;
   GHashTable *routes;            /* "route method" → RouteSeries */
   GHashTable *counters[FW_COUNTER_LOGINS + 1];   /* label → guint64 * */
 };
@@ -292,6 +294,21 @@ append_process_metrics (GString *out,
   append_series (out, "process_max_fds", NULL, NULL, NULL, number);
 }
 
+/* The store counts alerts: every instance behind a balancer sees the
+ * same, where a count kept in the process would see its own writes only. */
+void
+fw_metrics_set_alerts_firing (FwMetrics *self,
+                              gint64     warning,
+                              gint64     critical)
+{
+  g_return_if_fail (FW_IS_METRICS (self));
+
+  g_mutex_lock (&self->lock);
+  self->alerts_warning = warning;
+  self->alerts_critical = critical;
+  g_mutex_unlock (&self->lock);
+}
+
 /**
  * fw_metrics_render:
  *
@@ -385,6 +402,14 @@ fw_metrics_render (FwMetrics *self)
 
   append_header (out, "fishwatch_store_up", "gauge", "Whether the last check reached the store.");
   append_series (out, "fishwatch_store_up", NULL, NULL, NULL, self->store_up ? "1" : "0");
+
+  /* By severity only: a label per farm would grow with the farms. */
+  append_header (out, "fishwatch_alerts_firing", "gauge",
+                 "Alerts firing and not yet acknowledged, across all farms, by severity.");
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, self->alerts_warning);
+  append_series (out, "fishwatch_alerts_firing", NULL, "severity", "warning", number);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, self->alerts_critical);
+  append_series (out, "fishwatch_alerts_firing", NULL, "severity", "critical", number);
 
   append_header (out, "fishwatch_build_info", "gauge", "The running build: version, revision and environment.");
   g_string_append (build, "version=\"");

@@ -36,6 +36,9 @@ void       fw_metrics_add              (FwMetrics  *self,
                                         guint64     amount);
 void       fw_metrics_set_store_up     (FwMetrics  *self,
                                         gboolean    up);
+void       fw_metrics_set_alerts_firing (FwMetrics *self,
+                                        gint64      warning,
+                                        gint64      critical);
 char      *fw_metrics_render           (FwMetrics  *self);
 
 G_END_DECLS

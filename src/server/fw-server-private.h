@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "fw-alert-engine.h"
 #include "fw-metrics.h"
 #include "fw-server.h"
 
@@ -44,6 +45,7 @@ struct _FwRequest
   FwServer      *server;
   FwStore       *store;
   FwMetrics     *metrics;
+  FwAlertEngine *alerts;
   const FwRoute *route;
   char          *method;
   char          *path;

@@ -206,6 +206,25 @@ parent_field (FwEntity entity)
     }
 }
 
+/* The alert engine reads rules again when one of them changed here. */
+static void
+notice_rule_changes (FwRequest *request,
+                     GPtrArray *mutations,
+                     GPtrArray *results)
+{
+  for (guint i = 0; i < results->len && i < mutations->len; i++)
+    {
+      FwMutation *mutation = g_ptr_array_index (mutations, i);
+      FwMutationResult *result = g_ptr_array_index (results, i);
+
+      if (mutation->entity == FW_ENTITY_ALERT_RULE && result->status == FW_MUTATION_APPLIED)
+        {
+          fw_alert_engine_forget_rules (request->alerts);
+          return;
+        }
+    }
+}
+
 /* A REST write as a one-mutation push, answered as REST answers. */
 static void
 write_one (FwRequest  *request,
@@ -228,6 +247,7 @@ write_one (FwRequest  *request,
 
   result = g_ptr_array_index (results, 0);
   fw_metrics_add (request->metrics, FW_COUNTER_SYNC_MUTATIONS, fw_mutation_status_to_string (result->status), 1);
+  notice_rule_changes (request, mutations, results);
 
   switch (result->status)
     {
@@ -979,6 +999,10 @@ handle_ingest (FwRequest *request)
       return;
     }
 
+  /* After the readings are safe: an alert that cannot be written is
+   * logged by the engine and never fails the ingest. */
+  fw_alert_engine_ingest (request->alerts, batches, request->now);
+
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "batches");
@@ -1266,6 +1290,67 @@ handle_farm_readings (FwRequest *request)
   fw_request_respond_text (request, SOUP_STATUS_OK, "application/json", g_string_free (out, FALSE));
 }
 
+static gint
+compare_alerts_newest_first (gconstpointer a,
+                             gconstpointer b)
+{
+  JsonObject *x = json_node_get_object (*(JsonNode **) a);
+  JsonObject *y = json_node_get_object (*(JsonNode **) b);
+
+  /* RFC 3339 times in UTC sort as text. */
+  return -g_strcmp0 (json_object_get_string_member_with_default (x, "started_at", ""),
+                     json_object_get_string_member_with_default (y, "started_at", ""));
+}
+
+/* GET /api/v1/farms/{id}/alerts?state=firing|acknowledged|resolved|open|all */
+static void
+handle_farm_alerts (FwRequest *request)
+{
+  g_autoptr(JsonNode) farm = load_visible (request, FW_ENTITY_FARM, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  const char *wanted = fw_request_get_query (request, "state");
+  gboolean open = FALSE, all = FALSE;
+  FwAlertState state = FW_ALERT_STATE_FIRING;
+
+  if (farm == NULL)
+    return;
+
+  if (wanted == NULL || g_str_equal (wanted, "open"))
+    open = TRUE;
+  else if (g_str_equal (wanted, "all"))
+    all = TRUE;
+  else if (!fw_alert_state_from_string (wanted, &state))
+    {
+      fw_request_fail (request, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                       "state must be firing, acknowledged, resolved, open or all", "state");
+      return;
+    }
+
+  alerts = fw_store_list_records (request->store, FW_ENTITY_ALERT, request->id, NULL, &error);
+  if (alerts == NULL)
+    {
+      fw_request_fail_store (request, error);
+      return;
+    }
+
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      JsonNode *alert = g_ptr_array_index (alerts, i);
+      FwAlertState alert_state = FW_ALERT_STATE_RESOLVED;
+
+      fw_alert_state_from_string (json_object_get_string_member_with_default (json_node_get_object (alert),
+                                                                             "state", NULL),
+                                  &alert_state);
+      if (all || (open && alert_state != FW_ALERT_STATE_RESOLVED) || (!open && alert_state == state))
+        g_ptr_array_add (chosen, alert);
+    }
+  g_ptr_array_sort (chosen, compare_alerts_newest_first);
+
+  respond_list (request, chosen);
+}
+
 /* GET /api/v1/farms/{id}/latest */
 static void
 handle_latest (FwRequest *request)
@@ -1549,6 +1634,7 @@ handle_push (FwRequest *request)
       fw_request_fail_store (request, error);
       return;
     }
+  notice_rule_changes (request, mutations, results);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -1678,6 +1764,16 @@ handle_readyz (FwRequest *request)
 static void
 handle_metrics (FwRequest *request)
 {
+  g_autoptr(GError) error = NULL;
+  FwStoreCounts counts = { 0, };
+
+  /* Counted in the store, so that every instance reports the same. */
+  if (fw_store_get_counts (request->store, &counts, &error))
+    fw_metrics_set_alerts_firing (request->metrics, counts.alerts_firing[FW_SEVERITY_WARNING],
+                                  counts.alerts_firing[FW_SEVERITY_CRITICAL]);
+  else
+    fw_server_log ("warn", error->message, "event.action", "metrics-counts-failed", NULL);
+
   fw_request_respond_text (request, SOUP_STATUS_OK, "text/plain; version=0.0.4; charset=utf-8",
                            fw_metrics_render (request->metrics));
 }
@@ -1700,6 +1796,7 @@ const FwRoute fw_routes[] = {
   { "GET", "/api/v1/farms/{id}/units", FW_AUTH_USER, FW_ROLE_WORKER, handle_list_children, FW_ENTITY_UNIT, FW_ENTITY_FARM },
   { "GET", "/api/v1/farms/{id}/sensors", FW_AUTH_USER, FW_ROLE_WORKER, handle_list_children, FW_ENTITY_SENSOR, FW_ENTITY_FARM },
   { "GET", "/api/v1/farms/{id}/latest", FW_AUTH_USER, FW_ROLE_WORKER, handle_latest, 0, 0 },
+  { "GET", "/api/v1/farms/{id}/alerts", FW_AUTH_USER, FW_ROLE_WORKER, handle_farm_alerts, 0, 0 },
   { "GET", "/api/v1/farms/{id}/readings", FW_AUTH_USER, FW_ROLE_WORKER, handle_farm_readings, 0, 0 },
   { "POST", "/api/v1/farms/{id}/devices", FW_AUTH_USER, FW_ROLE_MANAGER, handle_create_device, 0, 0 },
 

@@ -28,6 +28,9 @@ struct _FwServer
   SoupServer *soup;
   FwStore    *store;
   FwMetrics  *metrics;
+  FwAlertEngine *alerts;
+  guint       alert_tick_id;
+  gboolean    ticking;          /* a tick is running in a worker thread */
   char       *environment;
   FwTime      start_time;
   gint64      start_monotonic;
@@ -51,6 +54,7 @@ fw_request_free (FwRequest *request)
   g_clear_object (&request->server);
   g_clear_object (&request->store);
   g_clear_object (&request->metrics);
+  g_clear_object (&request->alerts);
   g_free (request->method);
   g_free (request->path);
   g_free (request->id);
@@ -432,6 +436,7 @@ request_new (FwServer          *self,
   request->server = g_object_ref (self);
   request->store = g_object_ref (self->store);
   request->metrics = g_object_ref (self->metrics);
+  request->alerts = g_object_ref (self->alerts);
   request->method = g_strdup (soup_server_message_get_method (msg));
   request->path = g_strdup (path);
   request->query = query != NULL ? g_hash_table_ref (query) : NULL;
@@ -570,11 +575,13 @@ fw_server_dispose (GObject *object)
 {
   FwServer *self = FW_SERVER (object);
 
+  g_clear_handle_id (&self->alert_tick_id, g_source_remove);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->store);
   g_clear_object (&self->metrics);
+  g_clear_object (&self->alerts);
 
   G_OBJECT_CLASS (fw_server_parent_class)->dispose (object);
 }
@@ -645,6 +652,7 @@ fw_server_new (FwStore    *store,
   self->store = g_object_ref (store);
   self->environment = g_strdup (environment);
   self->metrics = fw_metrics_new (PACKAGE_VERSION, FW_BUILD_REVISION, environment);
+  self->alerts = fw_alert_engine_new (store);
   self->soup = soup_server_new ("server-header", "fishwatch-server/" PACKAGE_VERSION " ", NULL);
 
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
@@ -723,6 +731,59 @@ fw_server_stop (FwServer *self)
   for (GSList *l = listeners; l != NULL; l = l->next)
     g_socket_close (l->data, NULL);
   g_slist_free (listeners);
+}
+
+static void
+alert_tick_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  fw_alert_engine_tick (task_data, g_get_real_time () / G_USEC_PER_SEC);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_alert_tick_done_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  FW_SERVER (source)->ticking = FALSE;
+}
+
+/* Ticking writes to the store, which blocks: it runs in a worker thread,
+ * and a tick still running when the next is due makes that one wait. */
+static gboolean
+on_alert_tick_cb (gpointer user_data)
+{
+  FwServer *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (self->ticking || self->stopping)
+    return G_SOURCE_CONTINUE;
+
+  self->ticking = TRUE;
+  task = g_task_new (self, NULL, on_alert_tick_done_cb, NULL);
+  g_task_set_task_data (task, g_object_ref (self->alerts), g_object_unref);
+  g_task_run_in_thread (task, alert_tick_thread);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * fw_server_set_alert_tick:
+ * @seconds: how often to look for sensors gone silent; 0 never
+ *
+ * The timer runs on the thread-default main context of the caller.
+ */
+void
+fw_server_set_alert_tick (FwServer *self,
+                          guint     seconds)
+{
+  g_return_if_fail (FW_IS_SERVER (self));
+
+  g_clear_handle_id (&self->alert_tick_id, g_source_remove);
+  if (seconds > 0)
+    self->alert_tick_id = g_timeout_add_seconds (seconds, on_alert_tick_cb, self);
 }
 
 guint

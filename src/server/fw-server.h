@@ -35,5 +35,7 @@ guint                fw_server_get_port     (FwServer    *self);
 void                 fw_server_stop         (FwServer    *self);
 guint                fw_server_get_in_flight (FwServer   *self);
 const char * const  *fw_server_get_routes   (void);
+void                 fw_server_set_alert_tick (FwServer  *self,
+                                               guint      seconds);
 
 G_END_DECLS

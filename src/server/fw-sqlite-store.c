@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "fw-sqlite-store.h"
 
@@ -142,7 +143,12 @@ static const char migration_2[] =
   "SELECT r.sensor_id, r.t, r.value FROM readings r "
   "WHERE r.t = (SELECT max (t) FROM readings WHERE sensor_id = r.sensor_id);";
 
-static const char * const migrations[] = { migration_1, migration_2 };
+/* Alerts are counted across farms for /metrics, and listed by farm:
+ * both look records up by entity without a farm. */
+static const char migration_3[] =
+  "CREATE INDEX records_entity ON records (entity, deleted);";
+
+static const char * const migrations[] = { migration_1, migration_2, migration_3 };
 
 static void
 finalize_statement (gpointer stmt)
@@ -1066,6 +1072,52 @@ write_record (FwSqliteStore  *self,
   return step_done (self, connection, stmt, "saving a sensor", error);
 }
 
+/* A client's copy of an alert, as the server will keep it: merged into
+ * the server's copy when there is one, so that neither side's news is
+ * lost; a new one is a client's own, raised offline from a manual sample.
+ * Whoever acknowledges is the signed-in user, whatever the copy says.
+ *
+ * Returns: (transfer full): the record to write, or %NULL with @error set */
+static FwRecord *
+merge_alert (Existing  *existing,
+             FwAlert   *incoming,
+             FwUser    *user,
+             GError   **error)
+{
+  const FwAlertFields *in = fw_alert_get_fields (incoming);
+  g_autoptr(FwRecord) current = NULL;
+  g_autoptr(FwAlert) merged = NULL;
+  FwAlertFields fields;
+  gboolean acknowledged_now;
+
+  if (existing->exists)
+    {
+      current = fw_wire_decode_record (FW_ENTITY_ALERT, existing->body, 0, NULL, error);
+      if (current == NULL)
+        {
+          g_prefix_error (error, "A stored alert does not read back: ");
+          return NULL;
+        }
+      merged = fw_alert_merge (FW_ALERT (current), incoming);
+      acknowledged_now = fw_alert_get_fields (FW_ALERT (current))->acknowledged_at == 0 &&
+                         fw_alert_get_fields (merged)->acknowledged_at != 0;
+      if (!acknowledged_now)
+        return FW_RECORD (g_steal_pointer (&merged));
+      fields = *fw_alert_get_fields (merged);
+    }
+  else
+    {
+      fields = *in;
+      fields.raised_offline = TRUE;
+      acknowledged_now = fields.acknowledged_at != 0;
+    }
+
+  if (acknowledged_now)
+    fields.acknowledged_by = user->username;
+
+  return FW_RECORD (fw_alert_new (fw_record_get_uuid (FW_RECORD (incoming)), &fields));
+}
+
 /* Applies one mutation inside the open transaction. Returns the result,
  * or NULL with @error set when the store itself failed. */
 static FwMutationResult *
@@ -1080,6 +1132,7 @@ apply_one (FwSqliteStore  *self,
   Existing existing = { 0, };
   Existing parent = { 0, };
   FwMutationResult *result = NULL;
+  g_autoptr(FwRecord) merged = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *farm_uuid = NULL;
   const char *parent_uuid = NULL;
@@ -1123,10 +1176,23 @@ apply_one (FwSqliteStore  *self,
       goto out;
     }
 
-  /* Edits must start from what the server has: anything else is a
+  /* An alert is history: it resolves, it is never archived. */
+  if (mutation->delete && mutation->entity == FW_ENTITY_ALERT)
+    {
+      result = result_new (mutation, FW_MUTATION_REJECTED, "forbidden",
+                           "Alerts are kept as history and cannot be archived", "entity");
+      goto out;
+    }
+
+  /* Alerts never conflict: the server and a client each own their side
+   * of one (fw_alert_merge()), so a client's copy, however old, is merged
+   * into the server's below.
+   *
+   * Other edits must start from what the server has: anything else is a
    * conflict, answered with the server's version so the client can keep
    * both and let the user choose. */
-  if (existing.exists && mutation->base_revision != existing.revision)
+  if (existing.exists && mutation->base_revision != existing.revision &&
+      mutation->entity != FW_ENTITY_ALERT)
     {
       result = result_new (mutation, FW_MUTATION_CONFLICT, "conflict",
                            "The record changed on the server since this edit was made", NULL);
@@ -1146,12 +1212,22 @@ apply_one (FwSqliteStore  *self,
     }
   else
     {
-      body = fw_wire_encode_record (mutation->record);
+      FwRecord *record = mutation->record;
+
+      if (mutation->entity == FW_ENTITY_ALERT)
+        {
+          record = merge_alert (&existing, FW_ALERT (record), user, error);
+          if (record == NULL)
+            goto out;
+          merged = record;
+        }
+
+      body = fw_wire_encode_record (record);
       object = json_node_get_object (body);
 
       if (parent_entity (mutation->entity, &wanted_parent))
         {
-          parent_uuid = fw_wire_get_parent_uuid (mutation->record);
+          parent_uuid = fw_wire_get_parent_uuid (record);
           if (!load_existing (self, connection, parent_uuid, &parent, error))
             goto out;
 
@@ -1892,8 +1968,136 @@ store_get_counts (FwStore        *store,
       sqlite3_reset (stmt);
     }
 
+  /* Alerts nobody has acknowledged yet, for the firing gauge. */
+  memset (counts->alerts_firing, 0, sizeof counts->alerts_firing);
+  stmt = ok ? prepare (self, connection,
+                       "SELECT json_extract (body, '$.severity'), count (*) FROM records "
+                       "WHERE entity = 'alert' AND deleted = 0 AND json_extract (body, '$.state') = 'firing' "
+                       "GROUP BY 1",
+                       error) : NULL;
+  if (stmt != NULL)
+    {
+      int rc;
+
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          FwSeverity severity;
+
+          if (fw_severity_from_string (text (stmt, 0), &severity))
+            counts->alerts_firing[severity] += sqlite3_column_int64 (stmt, 1);
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        ok = db_error (self, connection, rc, "counting alerts", error);
+    }
+  else
+    ok = FALSE;
+
   release (self, connection);
   return ok;
+}
+
+static FwAlert *
+store_save_alert (FwStore             *store,
+                  FwAlert             *alert,
+                  const FwAlertEvent  *event,
+                  FwTime               now,
+                  GError             **error)
+{
+  FwSqliteStore *self = FW_SQLITE_STORE (store);
+  Connection *connection = acquire (self);
+  const char *uuid = fw_record_get_uuid (FW_RECORD (alert));
+  const char *unit_uuid = fw_alert_get_unit_uuid (alert);
+  Existing existing = { 0, };
+  Existing unit = { 0, };
+  g_autoptr(FwRecord) current = NULL;
+  g_autoptr(FwAlert) next = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *revision_text = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *updated = NULL;
+  const char *farm_uuid;
+  FwTime created_at = now;
+  FwRecord *saved = NULL;
+  gint64 revision;
+  JsonObject *object;
+
+  if (!exec (self, connection, "BEGIN IMMEDIATE", error))
+    goto out;
+
+  revision_text = read_meta (self, connection, "revision", error);
+  if (revision_text == NULL || !load_existing (self, connection, uuid, &existing, error))
+    goto rollback;
+  revision = g_ascii_strtoll (revision_text, NULL, 10) + 1;
+
+  if (event->kind == FW_ALERT_EVENT_FIRE)
+    {
+      if (existing.exists)
+        {
+          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_EXISTS, "Alert “%s” exists already", uuid);
+          goto rollback;
+        }
+      if (!load_existing (self, connection, unit_uuid, &unit, error))
+        goto rollback;
+      if (!unit.exists || unit.entity != FW_ENTITY_UNIT)
+        {
+          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No unit with id “%s”", unit_uuid);
+          goto rollback;
+        }
+      farm_uuid = unit.farm_uuid;
+      next = g_object_ref (alert);
+    }
+  else
+    {
+      if (!existing.exists || existing.entity != FW_ENTITY_ALERT)
+        {
+          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No alert with id “%s”", uuid);
+          goto rollback;
+        }
+      current = fw_wire_decode_record (FW_ENTITY_ALERT, existing.body, 0, NULL, error);
+      if (current == NULL)
+        goto rollback;
+
+      /* Over already: the water has nothing more to say about it. */
+      if (!fw_alert_is_open (FW_ALERT (current)))
+        {
+          sqlite3_exec (connection->db, "ROLLBACK", NULL, NULL, NULL);
+          saved = g_steal_pointer (&current);
+          goto out;
+        }
+
+      /* The copy stored now, which may carry an acknowledgement. */
+      next = fw_alert_apply_event (FW_ALERT (current), event);
+      farm_uuid = existing.farm_uuid;
+      created_at = existing.created_at;
+      unit_uuid = fw_alert_get_unit_uuid (FW_ALERT (current));
+    }
+
+  body = fw_wire_encode_record (FW_RECORD (next));
+  object = json_node_get_object (body);
+  created = fw_wire_format_time (created_at);
+  updated = fw_wire_format_time (now);
+  json_object_set_int_member (object, "revision", revision);
+  json_object_set_string_member (object, "created_at", created);
+  json_object_set_string_member (object, "updated_at", updated);
+  json_object_set_boolean_member (object, "deleted", FALSE);
+
+  if (!write_record (self, connection, FW_ENTITY_ALERT, uuid, farm_uuid, unit_uuid, revision,
+                     created_at, now, FALSE, body, error) ||
+      !write_revision (self, connection, revision, error) ||
+      !exec (self, connection, "COMMIT", error))
+    goto rollback;
+
+  saved = fw_wire_decode_record (FW_ENTITY_ALERT, body, 0, NULL, error);
+  goto out;
+
+rollback:
+  sqlite3_exec (connection->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+  existing_clear (&existing);
+  existing_clear (&unit);
+  release (self, connection);
+  return saved != NULL ? FW_ALERT (saved) : NULL;
 }
 
 static void
@@ -1919,4 +2123,5 @@ fw_sqlite_store_iface_init (FwStoreInterface *iface)
   iface->farm_readings = store_farm_readings;
   iface->latest_readings = store_latest_readings;
   iface->get_counts = store_get_counts;
+  iface->save_alert = store_save_alert;
 }

@@ -486,3 +486,32 @@ fw_store_get_counts (FwStore        *self,
 
   return FW_STORE_GET_IFACE (self)->get_counts (self, counts, error);
 }
+
+/**
+ * fw_store_save_alert:
+ * @alert: for %FW_ALERT_EVENT_FIRE, the new alert; otherwise the alert
+ *   @event is about, of which only the id counts
+ * @event: what the server's evaluation found
+ *
+ * Writes what the server itself finds in the water, as no user: a new
+ * alert, or an escalation or resolution applied to the copy the store has
+ * now, so that an acknowledgement that reached the store meanwhile is
+ * kept. The write takes a revision like any other, so clients pull it.
+ *
+ * Returns: (transfer full): the alert as stored, or %NULL with @error set
+ *   (%FW_STORE_ERROR_NOT_FOUND when there is no such alert to update)
+ */
+FwAlert *
+fw_store_save_alert (FwStore             *self,
+                     FwAlert             *alert,
+                     const FwAlertEvent  *event,
+                     FwTime               now,
+                     GError             **error)
+{
+  g_return_val_if_fail (FW_IS_STORE (self), NULL);
+  g_return_val_if_fail (FW_IS_ALERT (alert), NULL);
+  g_return_val_if_fail (event != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return FW_STORE_GET_IFACE (self)->save_alert (self, alert, event, now, error);
+}

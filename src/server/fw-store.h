@@ -185,6 +185,7 @@ typedef struct
   gint64 users;
   gint64 readings;
   gint64 revision;
+  gint64 alerts_firing[FW_N_SEVERITIES];   /* by severity; not acknowledged */
 } FwStoreCounts;
 
 #define FW_TYPE_STORE (fw_store_get_type ())
@@ -284,6 +285,11 @@ struct _FwStoreInterface
   gboolean    (*get_counts)          (FwStore        *self,
                                       FwStoreCounts  *counts,
                                       GError        **error);
+  FwAlert    *(*save_alert)          (FwStore        *self,
+                                      FwAlert        *alert,
+                                      const FwAlertEvent *event,
+                                      FwTime          now,
+                                      GError        **error);
 };
 
 GQuark      fw_store_error_quark     (void);
@@ -376,6 +382,11 @@ GPtrArray  *fw_store_latest_readings (FwStore        *self,
                                       GError        **error);
 gboolean    fw_store_get_counts      (FwStore        *self,
                                       FwStoreCounts  *counts,
+                                      GError        **error);
+FwAlert    *fw_store_save_alert      (FwStore        *self,
+                                      FwAlert        *alert,
+                                      const FwAlertEvent *event,
+                                      FwTime          now,
                                       GError        **error);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "fw-alert-engine.h"
 #include "fw-build-info.h"
 #include "fw-password.h"
 #include "fw-server-log.h"
@@ -27,6 +28,7 @@ static char *role_name;
 static char **farm_ids;
 static char *display_name;
 static int extra_units;
+static int alert_tick = -1;
 static gboolean show_version;
 
 static const GOptionEntry global_entries[] = {
@@ -36,6 +38,7 @@ static const GOptionEntry global_entries[] = {
   { "role", 0, 0, G_OPTION_ARG_STRING, &role_name, "user-add: worker, manager or admin", "ROLE" },
   { "farm", 0, 0, G_OPTION_ARG_STRING_ARRAY, &farm_ids, "user-add: a farm the user may see (repeat for more)", "FARM_ID" },
   { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "user-add: the name shown for the user", "NAME" },
+  { "alert-tick", 0, 0, G_OPTION_ARG_INT, &alert_tick, "serve: look for silent sensors every SECONDS (default 30; 0: never)", "SECONDS" },
   { "extra-units", 0, 0, G_OPTION_ARG_INT, &extra_units, "demo: add this many more ponds, four sensors each (for load tests)", "N" },
   { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, "Print the version and exit", NULL },
   { NULL }
@@ -301,6 +304,7 @@ command_serve (GError **error)
     return 1;
 
   server = fw_server_new (store, environment);
+  fw_server_set_alert_tick (server, alert_tick >= 0 ? (guint) alert_tick : FW_ALERT_ENGINE_TICK_SECONDS);
   if (!fw_server_listen (server, listen_address ?: "127.0.0.1:8080", error))
     return 1;
 
