@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <adwaita.h>
 
+#include "fw-alert-rules-dialog.h"
 #include "fw-application.h"
 #include "fw-entry-dialog.h"
 #include "fw-farm-stock.h"
@@ -33,6 +34,22 @@ typedef struct
  * a registered GtkApplication cannot be registered again. Its own
  * lifecycle is tested unregistered in /window/types-create-destroy. */
 static FwApplication *shared_app;
+
+/* Notifications the app sent; a test display has no notification server,
+ * so they are caught on their way out. */
+static guint notifications_sent;
+static char *last_notification;
+
+static void
+on_send_notification_cb (FwAlertMonitor *monitor,
+                         const char     *id,
+                         GNotification  *notification)
+{
+  notifications_sent++;
+  g_free (last_notification);
+  last_notification = g_strdup (id);
+  g_signal_stop_emission_by_name (monitor, "send-notification");
+}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -762,6 +779,295 @@ test_window_import (Fixture       *fixture,
   fw_test_wait_until (import_dialog_gone, NULL, "the readings to be saved");
 }
 
+
+typedef struct
+{
+  Fixture    *fixture;
+  char       *uuid;
+  FwCache    *cache;
+  const char *farm_uuid;
+} AlertCheck;
+
+static gboolean
+alert_listed (gpointer data)
+{
+  AlertCheck *check = data;
+  FwAlertsPage *page = fw_window_get_alerts_page (check->fixture->window);
+  GListModel *alerts = fw_alerts_page_get_alerts (page);
+
+  if (fw_alerts_page_get_loading (page))
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (alerts); i++)
+    {
+      g_autoptr(FwRecord) alert = g_list_model_get_item (alerts, i);
+
+      if (g_str_equal (fw_record_get_uuid (alert), check->uuid))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+notification_sent (gpointer data)
+{
+  return notifications_sent > 0;
+}
+
+static GtkLabel *
+find_badge (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) labels = find_mapped (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (labels, i), "alert-badge"))
+      return g_ptr_array_index (labels, i);
+
+  return NULL;
+}
+
+static guint
+count_firing (FwCache    *cache,
+              const char *farm_uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) alerts = fw_cache_list_alerts (cache, farm_uuid, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < alerts->len; i++)
+    n += fw_alert_get_state (g_ptr_array_index (alerts, i)) == FW_ALERT_STATE_FIRING;
+  return n;
+}
+
+static gboolean
+badge_shows (gpointer data)
+{
+  AlertCheck *check = data;
+  GtkLabel *badge = find_badge (GTK_WIDGET (check->fixture->window));
+  g_autofree char *expected = g_strdup_printf ("%u", count_firing (check->cache, check->farm_uuid));
+
+  return badge != NULL && g_strcmp0 (gtk_label_get_label (badge), expected) == 0;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static FwAlert *
+cached_alert (AlertCheck *check)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) alerts = fw_cache_list_alerts (check->cache, check->farm_uuid, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < alerts->len; i++)
+    if (g_str_equal (fw_record_get_uuid (g_ptr_array_index (alerts, i)), check->uuid))
+      return g_object_ref (g_ptr_array_index (alerts, i));
+
+  return NULL;
+}
+
+static gboolean
+alert_acknowledged (gpointer data)
+{
+  g_autoptr(FwAlert) alert = cached_alert (data);
+
+  return alert != NULL && fw_alert_get_state (alert) == FW_ALERT_STATE_ACKNOWLEDGED;
+}
+
+static FwAlertRulesDialog *
+find_rules_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (FW_IS_ALERT_RULES_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return FW_ALERT_RULES_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+rules_dialog_gone (gpointer data)
+{
+  return find_rules_dialog () == NULL;
+}
+
+static GtkEditable *
+find_rule_entry (GtkWidget  *dialog,
+                 const char *parameter,
+                 const char *field)
+{
+  g_autoptr(GPtrArray) expanders = find_mapped (dialog, ADW_TYPE_EXPANDER_ROW);
+
+  for (guint i = 0; i < expanders->len; i++)
+    {
+      AdwExpanderRow *expander = g_ptr_array_index (expanders, i);
+      g_autoptr(GPtrArray) entries = NULL;
+
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (expander)), parameter) != 0)
+        continue;
+
+      adw_expander_row_set_expanded (expander, TRUE);
+      while (g_main_context_iteration (NULL, FALSE));
+      entries = find_mapped (GTK_WIDGET (expander), ADW_TYPE_ENTRY_ROW);
+      for (guint e = 0; e < entries->len; e++)
+        if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (entries, e)), field) == 0)
+          return g_ptr_array_index (entries, e);
+    }
+
+  return NULL;
+}
+
+/* A critical alert in the cache: the sidebar counts it, the alerts page
+ * lists it in words, and acknowledging it with a note from the keyboard
+ * writes the acknowledgement and queues it for the server. Then the rule
+ * editor: a bad value is named and nothing is saved; a good one becomes
+ * the unit's own rule, which the charts' bands follow. */
+static void
+test_window_alerts (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FwCache) cache = NULL;
+  g_autoptr(FwUnit) unit = NULL;
+  g_autoptr(GPtrArray) farms = NULL;
+  g_autoptr(FwAlert) alert = NULL;
+  g_autoptr(FwAlert) acknowledged = NULL;
+  g_autoptr(GPtrArray) rules = NULL;
+  AlertCheck check = { fixture, NULL, NULL, NULL };
+  FwAlertEvent event = { FW_ALERT_EVENT_FIRE, FW_ALERT_CONDITION_LOW, FW_SEVERITY_CRITICAL,
+                         DEMO_NOW - 600, 1.6, 2.0 };
+  const FwAlertFields *f;
+  AdwMessageDialog *dialog;
+  GtkWidget *note;
+  FwAlertRulesDialog *rules_dialog;
+  GtkEditable *entry;
+  guint pending_before = 0, pending_after = 0;
+  const char *farm_uuid;
+
+  open_cache (fixture, FALSE);
+  fw_test_wait_until (farm_shown, fixture, "the demo farm");
+  fw_test_wait_until (unit_page_ready, fixture, "the first unit's sensors");
+
+  unit = g_list_model_get_item (fw_window_get_units (fixture->window), 0);
+  cache = fw_cache_open (fixture->path, NULL, &error);
+  g_assert_no_error (error);
+
+  farms = fw_cache_list_farms (cache, &error);
+  g_assert_no_error (error);
+  farm_uuid = fw_record_get_uuid (g_ptr_array_index (farms, 0));
+  check.farm_uuid = farm_uuid;
+
+  alert = fw_alert_new_for_event (fw_record_get_uuid (FW_RECORD (unit)), NULL,
+                                  FW_PARAMETER_DISSOLVED_OXYGEN, &event, FALSE);
+  g_assert_true (fw_cache_save_record (cache, FW_RECORD (alert), &error));
+  g_assert_no_error (error);
+  check.uuid = g_strdup (fw_record_get_uuid (FW_RECORD (alert)));
+  check.cache = cache;
+
+  notifications_sent = 0;
+  g_signal_connect (fw_window_get_alert_monitor (fixture->window), "send-notification",
+                    G_CALLBACK (on_send_notification_cb), NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reload", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-alerts", NULL));
+  fw_test_wait_until (alert_listed, &check, "the alert on the alerts page");
+  fw_test_wait_until (badge_shows, &check, "the sidebar's count of firing alerts");
+  /* A critical alert new since the farm was first read is news. */
+  fw_test_wait_until (notification_sent, NULL, "a desktop notification");
+  {
+    g_autofree char *id = g_strconcat ("alert-", check.uuid, NULL);
+
+    g_assert_cmpuint (notifications_sent, ==, 1);
+    g_assert_cmpstr (last_notification, ==, id);
+  }
+  g_assert_cmpint (atoi (gtk_label_get_label (find_badge (GTK_WIDGET (fixture->window)))), ==,
+                   count_firing (cache, farm_uuid));
+
+  {
+    g_autofree char *title = g_strdup_printf ("%s: Dissolved oxygen — Too low", fw_unit_get_name (unit));
+
+    g_assert_true (has_label (GTK_WIDGET (fw_window_get_alerts_page (fixture->window)), title));
+  }
+
+  g_assert_true (fw_cache_count_outbox (cache, &pending_before, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  fw_alerts_page_acknowledge (fw_window_get_alerts_page (fixture->window), check.uuid);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  note = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_ENTRY (note));
+  gtk_editable_set_text (GTK_EDITABLE (note), "Aerator 2 started");
+  /* Enter in the note answers the default: acknowledge. */
+  adw_message_dialog_response (dialog, adw_message_dialog_get_default_response (dialog));
+  fw_test_wait_until (alert_acknowledged, &check, "the acknowledgement in the cache");
+
+  acknowledged = cached_alert (&check);
+  f = fw_alert_get_fields (acknowledged);
+  g_assert_cmpstr (f->acknowledge_note, ==, "Aerator 2 started");
+  g_assert_nonnull (f->acknowledged_by);
+  g_assert_cmpint (f->acknowledged_at, >, 0);
+  g_assert_true (fw_cache_count_outbox (cache, &pending_after, NULL, NULL, &error));
+  g_assert_cmpint (pending_after, ==, pending_before + 1);
+
+  /* The rule editor opens on the unit on screen. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.edit-alert-rules", NULL));
+  rules_dialog = find_rules_dialog ();
+  g_assert_nonnull (rules_dialog);
+  entry = find_rule_entry (GTK_WIDGET (rules_dialog), "Dissolved oxygen", "Warning below (mg/L)");
+  g_assert_nonnull (entry);
+
+  gtk_editable_set_text (entry, "three");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rules_dialog), "rules.save", NULL));
+  g_assert_true (has_label (GTK_WIDGET (rules_dialog),
+                            "Dissolved oxygen, “Warning below”: is not a number"));
+  rules = fw_cache_list_alert_rules (cache, farm_uuid, &error);
+  g_assert_cmpuint (rules->len, ==, 0);
+  g_clear_pointer (&rules, g_ptr_array_unref);
+
+  gtk_editable_set_text (entry, "1.0");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rules_dialog), "rules.save", NULL));
+  g_assert_true (has_label (GTK_WIDGET (rules_dialog),
+                            "Dissolved oxygen, “Warning below”: is out of order with the other limits"));
+
+  gtk_editable_set_text (entry, "3.5");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (rules_dialog), "rules.save", NULL));
+  fw_test_wait_until (rules_dialog_gone, NULL, "the rules to be saved");
+
+  rules = fw_cache_list_alert_rules (cache, farm_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rules->len, ==, 1);
+  {
+    const FwAlertRuleFields *rf = fw_alert_rule_get_fields (g_ptr_array_index (rules, 0));
+
+    g_assert_cmpstr (rf->unit_uuid, ==, fw_record_get_uuid (FW_RECORD (fw_unit_page_get_unit (fw_window_get_unit_page (fixture->window)))));
+    g_assert_cmpint (rf->parameter, ==, FW_PARAMETER_DISSOLVED_OXYGEN);
+    g_assert_cmpfloat (rf->settings.limits.warning_low, ==, 3.5);
+    g_assert_true (rf->enabled);
+  }
+
+  g_free (check.uuid);
+}
+
 static void
 test_window_remembers_size (void)
 {
@@ -857,6 +1163,7 @@ main (int   argc,
   ADD ("quick-entry", 2, test_window_quick_entry);
   ADD ("farm-stock", 2, test_window_farm_stock);
   ADD ("import", 2, test_window_import);
+  ADD ("alerts", 2, test_window_alerts);
 
 #undef ADD
 

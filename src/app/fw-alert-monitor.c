@@ -51,6 +51,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   CHANGED,
+  SEND_NOTIFICATION,
   N_SIGNALS
 };
 
@@ -75,6 +76,16 @@ unit_name (FwAlertMonitor *self,
     }
 
   return _("Unknown unit");
+}
+
+/* The default handler of ::send-notification: to the desktop. */
+static void
+fw_alert_monitor_real_send_notification (FwAlertMonitor *self,
+                                         const char     *id,
+                                         GNotification  *notification)
+{
+  if (self->application != NULL)
+    g_application_send_notification (self->application, id, notification);
 }
 
 static void
@@ -103,8 +114,7 @@ notify_alert (FwAlertMonitor *self,
   g_notification_add_button_with_target (notification, _("Acknowledge"), "app.acknowledge-alert", "s", uuid);
   g_notification_add_button_with_target (notification, _("Open"), "app.open-alert", "s", uuid);
 
-  if (self->application != NULL)
-    g_application_send_notification (self->application, id, notification);
+  g_signal_emit (self, signals[SEND_NOTIFICATION], 0, id, notification);
 }
 
 /* Reminders of critical alerts nobody has acknowledged yet. Warnings wait
@@ -361,6 +371,20 @@ fw_alert_monitor_get_unit_severity (FwAlertMonitor *self,
 }
 
 /**
+ * fw_alert_monitor_get_alerts:
+ *
+ * Returns: (transfer none) (nullable) (element-type FwAlert): the farm's
+ *   alerts, once read
+ */
+GPtrArray *
+fw_alert_monitor_get_alerts (FwAlertMonitor *self)
+{
+  g_return_val_if_fail (FW_IS_ALERT_MONITOR (self), NULL);
+
+  return self->alerts;
+}
+
+/**
  * fw_alert_monitor_get_rules:
  *
  * Returns: (transfer none) (nullable) (element-type FwAlertRule): the
@@ -480,6 +504,19 @@ fw_alert_monitor_class_init (FwAlertMonitorClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * FwAlertMonitor::send-notification:
+   * @id: the notification's id, one per alert
+   * @notification: what to show
+   *
+   * A critical alert is news, or still waits for someone. The default
+   * handler sends @notification to the desktop.
+   */
+  signals[SEND_NOTIFICATION] =
+    g_signal_new_class_handler ("send-notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                G_CALLBACK (fw_alert_monitor_real_send_notification),
+                                NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_NOTIFICATION);
 }
 
 static void

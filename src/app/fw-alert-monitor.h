@@ -26,6 +26,7 @@ guint           fw_alert_monitor_get_n_firing     (FwAlertMonitor *self);
 FwSeverity      fw_alert_monitor_get_unit_severity (FwAlertMonitor *self,
                                                     const char     *unit_uuid);
 gboolean        fw_alert_monitor_get_can_edit_rules (FwAlertMonitor *self);
+GPtrArray      *fw_alert_monitor_get_alerts       (FwAlertMonitor *self);
 GPtrArray      *fw_alert_monitor_get_rules        (FwAlertMonitor *self);
 FwAlert        *fw_alert_monitor_find             (FwAlertMonitor *self,
                                                    const char     *uuid);

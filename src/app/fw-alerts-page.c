@@ -333,11 +333,19 @@ update_view (FwAlertsPage *self)
     subtitle = g_strdup (_("All clear"));
   adw_window_title_set_subtitle (self->title, subtitle);
 
-  if (shown == 0)
-    adw_status_page_set_description (self->empty_page,
-                                     g_list_model_get_n_items (G_LIST_MODEL (self->alerts)) == 0
-                                     ? _("Every unit has stayed within its limits")
-                                     : _("No alert matches the filters"));
+  if (shown == 0 && open == 0 && gtk_drop_down_get_selected (self->state_filter) <= SHOW_FIRING)
+    {
+      adw_status_page_set_title (self->empty_page, _("All Clear"));
+      adw_status_page_set_description (self->empty_page,
+                                       g_list_model_get_n_items (G_LIST_MODEL (self->alerts)) == 0
+                                       ? _("Every unit has stayed within its limits")
+                                       : _("No alert is open. Past alerts are under “Resolved”."));
+    }
+  else if (shown == 0)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Alerts"));
+      adw_status_page_set_description (self->empty_page, _("No alert matches the filters"));
+    }
   gtk_stack_set_visible_child_name (self->stack, shown > 0 ? "list" : "empty");
 }
 

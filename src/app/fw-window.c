@@ -655,6 +655,72 @@ present_farm_page (FwWindow   *self,
 }
 
 static void
+on_sample_alerts_saved_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(FwWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fw_alert_save_finish (result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not raise the sample’s alert: %s"), error->message);
+
+      show_toast (self, text);
+      return;
+    }
+
+  fw_alert_monitor_refresh (self->alert_monitor);
+}
+
+/* A water sample is checked against the unit's limits here, so that a
+ * pond worker without a link still gets the alert (the server checks
+ * sensor readings, not the logbook). */
+static void
+check_water_sample (FwWindow       *self,
+                    FwLogbookEntry *entry)
+{
+  g_autoptr(GPtrArray) changed = NULL;
+  FwUnit *unit = NULL;
+  gboolean offline;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->units)); i++)
+    {
+      g_autoptr(FwUnit) each = g_list_model_get_item (G_LIST_MODEL (self->units), i);
+
+      if (g_str_equal (fw_record_get_uuid (FW_RECORD (each)), fw_logbook_entry_get_unit_uuid (entry)))
+        unit = each;
+    }
+
+  offline = self->sync == NULL ||
+            (fw_sync_controller_get_state (self->sync) != FW_SYNC_STATE_UP_TO_DATE &&
+             fw_sync_controller_get_state (self->sync) != FW_SYNC_STATE_SYNCING);
+  changed = fw_alert_check_water_sample (entry, fw_alert_monitor_get_rules (self->alert_monitor),
+                                         unit != NULL ? fw_unit_get_species (unit) : NULL,
+                                         fw_alert_monitor_get_alerts (self->alert_monitor), offline);
+  if (changed->len == 0)
+    return;
+
+  for (guint i = 0; i < changed->len; i++)
+    {
+      FwAlert *alert = g_ptr_array_index (changed, i);
+
+      if (fw_alert_get_state (alert) == FW_ALERT_STATE_FIRING && fw_record_get_revision (FW_RECORD (alert)) == 0)
+        {
+          g_autofree char *what = fw_alert_describe (alert);
+          g_autofree char *text = NULL;
+
+          /* TRANSLATORS: a toast when a water sample is past a limit */
+          text = g_strdup_printf (_("Alert: %s %s"), fw_parameter_get_label (fw_alert_get_fields (alert)->parameter), what);
+          show_toast (self, text);
+
+        }
+    }
+
+  fw_alert_save_async (self->cache, changed, NULL, on_sample_alerts_saved_cb, g_object_ref (self));
+}
+
+static void
 on_entry_saved_cb (FwWindow       *self,
                    FwLogbookEntry *entry)
 {
@@ -679,6 +745,7 @@ on_entry_saved_cb (FwWindow       *self,
     fw_unit_page_reload (self->unit_page);
   if (g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "farm-logbook"))
     fw_unit_logbook_reload (self->farm_logbook);
+  check_water_sample (self, entry);
   if (self->sync != NULL)
     fw_sync_controller_sync_now (self->sync);
 }
@@ -1027,6 +1094,22 @@ fw_window_get_units (FwWindow *self)
   g_return_val_if_fail (FW_IS_WINDOW (self), NULL);
 
   return G_LIST_MODEL (self->units);
+}
+
+FwAlertMonitor *
+fw_window_get_alert_monitor (FwWindow *self)
+{
+  g_return_val_if_fail (FW_IS_WINDOW (self), NULL);
+
+  return self->alert_monitor;
+}
+
+FwAlertsPage *
+fw_window_get_alerts_page (FwWindow *self)
+{
+  g_return_val_if_fail (FW_IS_WINDOW (self), NULL);
+
+  return self->alerts_page;
 }
 
 FwUnitPage *

@@ -10,6 +10,8 @@
 
 #include "fw-core.h"
 #include "fw-sync-controller.h"
+#include "fw-alert-monitor.h"
+#include "fw-alerts-page.h"
 #include "fw-unit-page.h"
 
 G_BEGIN_DECLS
@@ -30,6 +32,8 @@ FwSyncController *fw_window_get_sync_controller (FwWindow *self);
 const char  *fw_window_get_state     (FwWindow       *self);
 GListModel  *fw_window_get_units     (FwWindow       *self);
 FwUnitPage  *fw_window_get_unit_page (FwWindow       *self);
+FwAlertsPage *fw_window_get_alerts_page (FwWindow     *self);
+FwAlertMonitor *fw_window_get_alert_monitor (FwWindow *self);
 void         fw_window_show_alert    (FwWindow       *self,
                                       const char     *uuid,
                                       gboolean        acknowledge);

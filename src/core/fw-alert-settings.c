@@ -207,8 +207,9 @@ static const char *const species_with_rules[] = {
  * link. A live pond probe never reports exactly the same value for two
  * hours of dissolved oxygen or six of temperature and pH: the water moves
  * with the sun. Night-time oxygen falls by 0.3 to 1 mg/L an hour in a
- * healthy pond (Boyd & Tucker 1998, ch. 8); 1.5 mg/L an hour means a
- * plankton die-off or a failed aerator.
+ * healthy pond (Boyd & Tucker 1998, ch. 8), faster in the first hours
+ * after a bright afternoon's supersaturation; 2 mg/L an hour sustained
+ * for an hour means a plankton die-off or a failed aerator.
  */
 typedef struct
 {
@@ -219,7 +220,7 @@ typedef struct
 
 static const Behaviour behaviours[FW_N_PARAMETERS] = {
   [FW_PARAMETER_TEMPERATURE] = { 0.5, 6 * 3600, 0.0 },
-  [FW_PARAMETER_DISSOLVED_OXYGEN] = { 0.5, 2 * 3600, 1.5 },
+  [FW_PARAMETER_DISSOLVED_OXYGEN] = { 0.5, 2 * 3600, 2.0 },
   [FW_PARAMETER_PH] = { 0.1, 6 * 3600, 0.0 },
   [FW_PARAMETER_TOTAL_AMMONIA] = { 0.1, 12 * 3600, 0.0 },
   [FW_PARAMETER_NITRITE] = { 0.05, 12 * 3600, 0.0 },

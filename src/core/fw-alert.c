@@ -18,7 +18,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "fw-alert.h"
+#include "fw-alert-rule.h"
 #include "fw-format.h"
+#include "fw-logbook-entry.h"
+#include "fw-logbook-schema.h"
 
 struct _FwAlert
 {
@@ -386,9 +389,10 @@ fw_alert_describe (FwAlert *self)
       return g_strdup_printf (_("The sensor has reported %s for too long"), value);
     case FW_ALERT_CONDITION_FALLING:
       {
-        g_autofree char *rate = fw_format_slope (f->parameter, f->value);
+        g_autofree char *rate = fw_format_value_with_unit (f->parameter, fabs (f->value));
 
-        return g_strdup_printf (_("Falling fast: %s"), rate);
+        /* TRANSLATORS: how fast a value falls, such as "Falling 2.3 mg/L an hour" */
+        return g_strdup_printf (_("Falling %s an hour"), rate);
       }
     case FW_ALERT_CONDITION_DAWN:
       return g_strdup_printf (_("Projected %s at dawn: start the aerators"), value);
@@ -420,4 +424,177 @@ fw_alert_next_reminder (FwAlert *self,
 
   every = self->fields.severity == FW_SEVERITY_CRITICAL ? remind_every : remind_every * 4;
   return MAX (last_reminded, self->fields.started_at) + every;
+}
+
+/**
+ * fw_alert_apply_events:
+ * @open: (array fixed-size=6) (inout): the open alert of each condition of
+ *   the sensor, %NULL where there is none; owned references, updated
+ * @events: (element-type FwAlertEvent): what a watch reported
+ * @offline: whether new alerts are raised on a machine cut off from the
+ *   server
+ * @changed: (element-type FwAlert): gets every alert created or changed,
+ *   to be saved
+ *
+ * Turns a sensor's events into alert records: a firing makes a new alert,
+ * an escalation or a resolution changes the open one. Resolved alerts
+ * leave @open, so the next excursion is a new alert.
+ */
+void
+fw_alert_apply_events (FwAlert     **open,
+                       const char   *unit_uuid,
+                       const char   *sensor_uuid,
+                       FwParameter   parameter,
+                       GArray       *events,
+                       gboolean      offline,
+                       GPtrArray    *changed)
+{
+  g_return_if_fail (open != NULL);
+  g_return_if_fail (unit_uuid != NULL);
+  g_return_if_fail (events != NULL);
+  g_return_if_fail (changed != NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const FwAlertEvent *event = &g_array_index (events, FwAlertEvent, i);
+      FwAlert **slot = &open[event->condition];
+      FwAlert *next;
+
+      if (event->kind == FW_ALERT_EVENT_FIRE)
+        {
+          /* A firing while one is open means the open one was lost track
+           * of (a restart without restore): it ends where the new begins. */
+          if (*slot != NULL)
+            {
+              FwAlertEvent end = { FW_ALERT_EVENT_RESOLVE, event->condition, (*slot)->fields.severity,
+                                   event->time, event->value, NAN };
+
+              g_ptr_array_add (changed, fw_alert_apply_event (*slot, &end));
+              g_clear_object (slot);
+            }
+          next = fw_alert_new_for_event (unit_uuid, sensor_uuid, parameter, event, offline);
+        }
+      else if (*slot != NULL)
+        next = fw_alert_apply_event (*slot, event);
+      else
+        continue;   /* an end of something never raised here */
+
+      g_ptr_array_add (changed, g_object_ref (next));
+      g_clear_object (slot);
+      if (fw_alert_is_open (next))
+        *slot = next;
+      else
+        g_object_unref (next);
+    }
+}
+
+/* The water sample fields that a sensor parameter also measures. */
+static const struct {
+  const char  *key;
+  FwParameter  parameter;
+} sample_fields[] = {
+  { "temperature_c", FW_PARAMETER_TEMPERATURE },
+  { "dissolved_oxygen_mg_l", FW_PARAMETER_DISSOLVED_OXYGEN },
+  { "ph", FW_PARAMETER_PH },
+  { "total_ammonia_mg_l", FW_PARAMETER_TOTAL_AMMONIA },
+  { "nitrite_mg_l", FW_PARAMETER_NITRITE },
+  { "salinity_ppt", FW_PARAMETER_SALINITY },
+};
+
+/**
+ * fw_alert_check_water_sample:
+ * @entry: a water sample
+ * @rules: (nullable) (element-type FwAlertRule): the farm's rules
+ * @species: (nullable): what the unit holds
+ * @alerts: (nullable) (element-type FwAlert): the alerts known now, to
+ *   end the ones an earlier sample raised
+ * @offline: whether this machine cannot reach the server now
+ *
+ * Checks a manual sample against the unit's limits, as the server checks
+ * readings: a value past a limit raises an alert (the app does this so
+ * that a pond worker without a link still gets one); a value back inside
+ * resolves what an earlier sample of that parameter raised.
+ *
+ * Returns: (transfer full) (element-type FwAlert): the alerts to save
+ */
+GPtrArray *
+fw_alert_check_water_sample (FwLogbookEntry *entry,
+                             GPtrArray      *rules,
+                             const char     *species,
+                             GPtrArray      *alerts,
+                             gboolean        offline)
+{
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonNode) node = NULL;
+  const char *unit_uuid;
+  FwTime at;
+  JsonObject *payload;
+
+  g_return_val_if_fail (FW_IS_LOGBOOK_ENTRY (entry), NULL);
+
+  if (!g_str_equal (fw_logbook_entry_get_kind (entry), "water_sample") ||
+      fw_record_get_deleted (FW_RECORD (entry)))
+    return g_steal_pointer (&changed);
+
+  node = json_from_string (fw_logbook_entry_get_payload (entry), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return g_steal_pointer (&changed);
+
+  payload = json_node_get_object (node);
+  unit_uuid = fw_logbook_entry_get_unit_uuid (entry);
+  at = fw_logbook_entry_get_occurred_at (entry);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_fields); i++)
+    {
+      double value = fw_logbook_payload_number (payload, sample_fields[i].key);
+      FwParameter parameter = sample_fields[i].parameter;
+      FwAlertCondition condition = FW_ALERT_CONDITION_LOW;
+      FwAlertSettings settings;
+      FwSeverity severity;
+      double limit;
+
+      if (isnan (value) || !fw_alert_rules_resolve (rules, unit_uuid, species, parameter, &settings))
+        continue;
+
+      severity = fw_alert_check_sample (&settings, value, &condition, &limit);
+
+      /* An alert an earlier sample raised goes on while samples stay
+       * past the limit (escalating if they get worse), and ends with the
+       * first sample back inside. */
+      {
+        FwAlert *earlier = NULL;
+
+        for (guint a = 0; alerts != NULL && a < alerts->len; a++)
+          {
+            FwAlert *candidate = g_ptr_array_index (alerts, a);
+            const FwAlertFields *f = &candidate->fields;
+
+            if (f->sensor_uuid == NULL && f->parameter == parameter && fw_alert_is_open (candidate) &&
+                g_strcmp0 (f->unit_uuid, unit_uuid) == 0 && f->started_at <= at)
+              earlier = candidate;
+          }
+
+        if (earlier != NULL && severity == FW_SEVERITY_NONE)
+          {
+            FwAlertEvent end = { FW_ALERT_EVENT_RESOLVE, earlier->fields.condition,
+                                 earlier->fields.severity, at, value, NAN };
+
+            g_ptr_array_add (changed, fw_alert_apply_event (earlier, &end));
+          }
+        else if (earlier != NULL && severity > earlier->fields.severity)
+          {
+            FwAlertEvent worse = { FW_ALERT_EVENT_ESCALATE, condition, severity, at, value, limit };
+
+            g_ptr_array_add (changed, fw_alert_apply_event (earlier, &worse));
+          }
+        else if (earlier == NULL && severity != FW_SEVERITY_NONE)
+          {
+            FwAlertEvent fire = { FW_ALERT_EVENT_FIRE, condition, severity, at, value, limit };
+
+            g_ptr_array_add (changed, fw_alert_new_for_event (unit_uuid, NULL, parameter, &fire, offline));
+          }
+      }
+    }
+
+  return g_steal_pointer (&changed);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fw-alert-watch.h"
+#include "fw-logbook-entry.h"
 #include "fw-record.h"
 
 G_BEGIN_DECLS
@@ -72,6 +73,20 @@ FwAlert             *fw_alert_acknowledge       (FwAlert             *self,
                                                  FwTime               at);
 FwAlert             *fw_alert_merge             (FwAlert             *current,
                                                  FwAlert             *incoming);
+
+void                 fw_alert_apply_events      (FwAlert            **open,
+                                                 const char          *unit_uuid,
+                                                 const char          *sensor_uuid,
+                                                 FwParameter          parameter,
+                                                 GArray              *events,
+                                                 gboolean             offline,
+                                                 GPtrArray           *changed);
+
+GPtrArray           *fw_alert_check_water_sample (FwLogbookEntry     *entry,
+                                                  GPtrArray          *rules,
+                                                  const char         *species,
+                                                  GPtrArray          *alerts,
+                                                  gboolean            offline);
 
 char                *fw_alert_describe          (FwAlert             *self);
 FwTime               fw_alert_next_reminder     (FwAlert             *self,

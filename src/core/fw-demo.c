@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fw-alert.h"
 #include "fw-demo.h"
 #include "fw-pond-model.h"
 
@@ -260,6 +261,46 @@ save_model_cb (FwCache  *cache,
   return TRUE;
 }
 
+static gboolean
+raise_alerts (FwCache          *cache,
+              FwSensor         *sensor,
+              const DemoSensor *spec,
+              GArray           *readings,
+              GError          **error)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (DEMO_TIMEZONE);
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (FwAlertEvent));
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(FwAlertWatch) watch = NULL;
+  FwAlert *open[FW_N_ALERT_CONDITIONS] = { NULL, };
+  FwAlertSettings settings;
+  gboolean ok = TRUE;
+
+  if (zone == NULL)
+    zone = g_time_zone_new_utc ();
+
+  fw_alert_settings_get_default (spec->unit->species, spec->parameter, &settings);
+  watch = fw_alert_watch_new (spec->parameter, DEMO_INTERVAL, &settings, zone);
+
+  for (guint i = 0; i < readings->len; i++)
+    {
+      const FwReading *reading = &g_array_index (readings, FwReading, i);
+
+      fw_alert_watch_add (watch, reading->time, reading->value, events);
+    }
+
+  fw_alert_apply_events (open, fw_sensor_get_unit_uuid (sensor), fw_record_get_uuid (FW_RECORD (sensor)),
+                         spec->parameter, events, FALSE, changed);
+  for (guint c = 0; c < FW_N_ALERT_CONDITIONS; c++)
+    g_clear_object (&open[c]);
+
+  /* Each alert's last state is what counts: save them newest last. */
+  for (guint i = 0; ok && i < changed->len; i++)
+    ok = fw_cache_save_record (cache, g_ptr_array_index (changed, i), error);
+
+  return ok;
+}
+
 /**
  * fw_demo_populate:
  * @now: the end of the history
@@ -324,6 +365,11 @@ fw_demo_populate (FwCache         *cache,
         }
 
       if (!fw_cache_insert_readings (cache, sensor_id, (FwReading *) batch->data, batch->len, error))
+        return FALSE;
+
+      /* A fresh history gets the alerts a server would have raised from
+       * it, by the same evaluator, so the demo farm has a past. */
+      if (start == first && !raise_alerts (cache, sensor, spec, batch, error))
         return FALSE;
 
       if (progress != NULL)
