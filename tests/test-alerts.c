@@ -528,6 +528,125 @@ test_night (void)
   g_assert_false (fw_alert_is_night (&settings, zone, evening - 6 * 3600, NULL));
 }
 
+/* The lifecycle on records: events become alerts, an acknowledgement and
+ * the server's resolution merge whichever order they meet in, and a new
+ * excursion is a new alert. */
+static void
+test_records (void)
+{
+  const char *unit = "0b8c6d1e-2222-4222-8222-222222222222";
+  const char *sensor = "0b8c6d1e-3333-4333-8333-333333333333";
+  FwAlert *open[FW_N_ALERT_CONDITIONS] = { NULL, };
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (FwAlertEvent));
+  g_autoptr(GPtrArray) changed = g_ptr_array_new_with_free_func (g_object_unref);
+  FwAlertEvent fire = { FW_ALERT_EVENT_FIRE, FW_ALERT_CONDITION_LOW, FW_SEVERITY_WARNING, JULY_FIRST + 1000, 2.8, 3.0 };
+  FwAlertEvent worse = { FW_ALERT_EVENT_ESCALATE, FW_ALERT_CONDITION_LOW, FW_SEVERITY_CRITICAL, JULY_FIRST + 1300, 1.9, 2.0 };
+  FwAlertEvent end = { FW_ALERT_EVENT_RESOLVE, FW_ALERT_CONDITION_LOW, FW_SEVERITY_CRITICAL, JULY_FIRST + 5000, 3.6, NAN };
+  g_autoptr(FwAlert) acknowledged = NULL;
+  g_autoptr(FwAlert) merged = NULL;
+  g_autoptr(FwAlert) merged_again = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FwRecord) decoded = NULL;
+  g_autoptr(GError) error = NULL;
+  FwAlert *first, *resolved;
+
+  g_array_append_val (events, fire);
+  g_array_append_val (events, worse);
+  fw_alert_apply_events (open, unit, sensor, FW_PARAMETER_DISSOLVED_OXYGEN, events, FALSE, changed);
+  g_assert_cmpuint (changed->len, ==, 2);
+  first = g_ptr_array_index (changed, 1);
+  g_assert_true (open[FW_ALERT_CONDITION_LOW] != NULL);
+  g_assert_cmpint (fw_alert_get_severity (first), ==, FW_SEVERITY_CRITICAL);
+  g_assert_cmpstr (fw_record_get_uuid (FW_RECORD (first)), ==,
+                   fw_record_get_uuid (g_ptr_array_index (changed, 0)));
+
+  /* A worker acknowledges the copy they have; meanwhile the server
+   * resolves its own. Both survive the merge. */
+  acknowledged = fw_alert_acknowledge (first, "Night crew", "Aerator 2 on", JULY_FIRST + 1400);
+  g_assert_cmpint (fw_alert_get_state (acknowledged), ==, FW_ALERT_STATE_ACKNOWLEDGED);
+
+  g_array_set_size (events, 0);
+  g_array_append_val (events, end);
+  fw_alert_apply_events (open, unit, sensor, FW_PARAMETER_DISSOLVED_OXYGEN, events, FALSE, changed);
+  g_assert_null (open[FW_ALERT_CONDITION_LOW]);
+  resolved = g_ptr_array_index (changed, changed->len - 1);
+  g_assert_cmpint (fw_alert_get_state (resolved), ==, FW_ALERT_STATE_RESOLVED);
+
+  merged = fw_alert_merge (resolved, acknowledged);
+  g_assert_cmpint (fw_alert_get_state (merged), ==, FW_ALERT_STATE_RESOLVED);
+  g_assert_cmpint (fw_alert_get_fields (merged)->resolved_at, ==, JULY_FIRST + 5000);
+  g_assert_cmpstr (fw_alert_get_fields (merged)->acknowledged_by, ==, "Night crew");
+  g_assert_cmpstr (fw_alert_get_fields (merged)->acknowledge_note, ==, "Aerator 2 on");
+
+  /* The first acknowledgement stands. */
+  {
+    g_autoptr(FwAlert) other = fw_alert_acknowledge (first, "Day shift", NULL, JULY_FIRST + 1500);
+
+    merged_again = fw_alert_merge (merged, other);
+    g_assert_cmpstr (fw_alert_get_fields (merged_again)->acknowledged_by, ==, "Night crew");
+  }
+
+  /* Through the wire and back, whole. */
+  node = fw_wire_encode_record (FW_RECORD (merged));
+  decoded = fw_wire_decode_record (FW_ENTITY_ALERT, node, JULY_FIRST + 6000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fw_alert_get_state (FW_ALERT (decoded)), ==, FW_ALERT_STATE_RESOLVED);
+  g_assert_cmpfloat (fw_alert_get_fields (FW_ALERT (decoded))->limit, ==, 2.0);
+  g_assert_cmpstr (fw_alert_get_fields (FW_ALERT (decoded))->acknowledge_note, ==, "Aerator 2 on");
+
+  /* The next excursion is a new alert. */
+  g_array_set_size (events, 0);
+  fire.time = JULY_FIRST + 9000;
+  g_array_append_val (events, fire);
+  fw_alert_apply_events (open, unit, sensor, FW_PARAMETER_DISSOLVED_OXYGEN, events, FALSE, changed);
+  g_assert_cmpstr (fw_record_get_uuid (FW_RECORD (open[FW_ALERT_CONDITION_LOW])), !=,
+                   fw_record_get_uuid (FW_RECORD (first)));
+  g_clear_object (&open[FW_ALERT_CONDITION_LOW]);
+}
+
+/* A manual sample past a limit raises an alert marked offline; a later bad
+ * one keeps it (escalating), a good one ends it. */
+static void
+test_water_sample (void)
+{
+  const char *unit = "0b8c6d1e-2222-4222-8222-222222222222";
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(FwLogbookEntry) low = g_object_new (FW_TYPE_LOGBOOK_ENTRY, "unit-uuid", unit, "kind", "water_sample",
+                                                "occurred-at", (gint64) 1000,
+                                                "payload", "{\"dissolved_oxygen_mg_l\": 2.6, \"ph\": 7.4}", NULL);
+  g_autoptr(FwLogbookEntry) lower = g_object_new (FW_TYPE_LOGBOOK_ENTRY, "unit-uuid", unit, "kind", "water_sample",
+                                                  "occurred-at", (gint64) 2000,
+                                                  "payload", "{\"dissolved_oxygen_mg_l\": 1.5}", NULL);
+  g_autoptr(FwLogbookEntry) fine = g_object_new (FW_TYPE_LOGBOOK_ENTRY, "unit-uuid", unit, "kind", "water_sample",
+                                                 "occurred-at", (gint64) 3000,
+                                                 "payload", "{\"dissolved_oxygen_mg_l\": 6.0}", NULL);
+  FwAlert *alert;
+
+  changed = fw_alert_check_water_sample (low, NULL, "channel_catfish", alerts, TRUE);
+  g_assert_cmpuint (changed->len, ==, 1);
+  alert = g_ptr_array_index (changed, 0);
+  g_assert_cmpint (fw_alert_get_severity (alert), ==, FW_SEVERITY_WARNING);
+  g_assert_true (fw_alert_get_fields (alert)->raised_offline);
+  g_assert_null (fw_alert_get_fields (alert)->sensor_uuid);
+  g_assert_cmpint (fw_alert_get_fields (alert)->started_at, ==, 1000);
+  g_ptr_array_add (alerts, g_object_ref (alert));
+  g_clear_pointer (&changed, g_ptr_array_unref);
+
+  changed = fw_alert_check_water_sample (lower, NULL, "channel_catfish", alerts, TRUE);
+  g_assert_cmpuint (changed->len, ==, 1);
+  alert = g_ptr_array_index (changed, 0);
+  g_assert_cmpstr (fw_record_get_uuid (FW_RECORD (alert)), ==, fw_record_get_uuid (g_ptr_array_index (alerts, 0)));
+  g_assert_cmpint (fw_alert_get_severity (alert), ==, FW_SEVERITY_CRITICAL);
+  g_ptr_array_remove_index (alerts, 0);
+  g_ptr_array_add (alerts, g_object_ref (alert));
+  g_clear_pointer (&changed, g_ptr_array_unref);
+
+  changed = fw_alert_check_water_sample (fine, NULL, "channel_catfish", alerts, FALSE);
+  g_assert_cmpuint (changed->len, ==, 1);
+  g_assert_cmpint (fw_alert_get_state (g_ptr_array_index (changed, 0)), ==, FW_ALERT_STATE_RESOLVED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +666,8 @@ main (int   argc,
   g_test_add_func ("/alerts/restore-and-order", test_restore_and_order);
   g_test_add_func ("/alerts/sample", test_sample);
   g_test_add_func ("/alerts/night", test_night);
+  g_test_add_func ("/alerts/records", test_records);
+  g_test_add_func ("/alerts/water-sample", test_water_sample);
 
   return g_test_run ();
 }
