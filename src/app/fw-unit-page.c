@@ -48,6 +48,9 @@ struct _FwUnitPage
   FwUnitCharts   *charts;
   FwUnitLogbook  *logbook;
   FwUnitStock    *stock;
+  AdwPreferencesGroup *alerts_group;
+  GPtrArray      *alert_rows;
+  GPtrArray      *alerts;
 };
 
 G_DEFINE_FINAL_TYPE (FwUnitPage, fw_unit_page, FW_TYPE_PAGE)
@@ -210,6 +213,64 @@ show_unit_details (FwUnitPage *self)
   gtk_label_set_label (self->volume_value, volume);
 }
 
+/* The open alerts of the unit on screen, with a way to acknowledge. */
+static void
+show_alerts (FwUnitPage *self)
+{
+  guint shown = 0;
+
+  for (guint i = 0; i < self->alert_rows->len; i++)
+    adw_preferences_group_remove (self->alerts_group, g_ptr_array_index (self->alert_rows, i));
+  g_ptr_array_set_size (self->alert_rows, 0);
+
+  for (guint i = 0; self->unit != NULL && self->alerts != NULL && i < self->alerts->len; i++)
+    {
+      FwAlert *alert = g_ptr_array_index (self->alerts, i);
+      const FwAlertFields *f = fw_alert_get_fields (alert);
+      g_autofree char *title = NULL;
+      g_autofree char *what = NULL;
+      GtkWidget *row, *icon;
+
+      if (!fw_alert_is_open (alert) ||
+          g_strcmp0 (f->unit_uuid, fw_record_get_uuid (FW_RECORD (self->unit))) != 0)
+        continue;
+
+      /* TRANSLATORS: an open alert on a unit's page: the parameter and what is wrong */
+      title = g_strdup_printf (_("%s — %s"), fw_parameter_get_label (f->parameter),
+                               fw_alert_condition_get_label (f->condition));
+      what = fw_alert_describe (alert);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), what);
+
+      icon = gtk_image_new_from_icon_name (f->severity == FW_SEVERITY_CRITICAL ? "dialog-error-symbolic"
+                                                                             : "dialog-warning-symbolic");
+      gtk_widget_add_css_class (icon, f->severity == FW_SEVERITY_CRITICAL ? "error" : "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      fw_severity_get_label (f->severity), -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+      if (f->state == FW_ALERT_STATE_FIRING)
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Acknowledge…"));
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.acknowledge-alert");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", fw_record_get_uuid (FW_RECORD (alert)));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      else
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_label_new (fw_alert_state_get_label (f->state)));
+
+      adw_preferences_group_add (self->alerts_group, row);
+      g_ptr_array_add (self->alert_rows, row);
+      shown++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->alerts_group), shown > 0);
+}
+
 /**
  * fw_unit_page_show_unit:
  * @timezone: (nullable): the farm's zone, in which times are shown
@@ -246,6 +307,7 @@ fw_unit_page_show_unit (FwUnitPage *self,
     }
 
   show_unit_details (self);
+  show_alerts (self);
   load_sensors (self);
   fw_unit_logbook_show (self->logbook, cache, unit, self->timezone);
 }
@@ -274,6 +336,25 @@ fw_unit_page_show_view (FwUnitPage *self,
   g_return_if_fail (name != NULL);
 
   adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/**
+ * fw_unit_page_set_alerts:
+ * @alerts: (nullable) (element-type FwAlert): the farm's alerts
+ *
+ * Shows the open ones of the unit on screen on its overview.
+ */
+void
+fw_unit_page_set_alerts (FwUnitPage *self,
+                         GPtrArray  *alerts)
+{
+  g_return_if_fail (FW_IS_UNIT_PAGE (self));
+
+  if (alerts != NULL)
+    g_ptr_array_ref (alerts);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
+  self->alerts = alerts;
+  show_alerts (self);
 }
 
 /**
@@ -347,6 +428,8 @@ fw_unit_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FW_TYPE_UNIT_PAGE);
 
+  g_clear_pointer (&self->alert_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
   g_clear_object (&self->sensors);
   g_clear_object (&self->sparklines);
   g_clear_object (&self->unit);
@@ -406,6 +489,7 @@ fw_unit_page_class_init (FwUnitPageClass *klass)
   g_type_ensure (FW_TYPE_UNIT_STOCK);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, title);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, FwUnitPage, alerts_group);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, charts);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, logbook);
   gtk_widget_class_bind_template_child (widget_class, FwUnitPage, stock);
@@ -423,6 +507,7 @@ static void
 fw_unit_page_init (FwUnitPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->alert_rows = g_ptr_array_new ();
 
   self->sensors = g_list_store_new (FW_TYPE_SENSOR);
   self->sparklines = fw_chart_group_new ();

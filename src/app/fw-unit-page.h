@@ -30,6 +30,8 @@ gboolean    fw_unit_page_get_loading (FwUnitPage *self);
 void        fw_unit_page_show_view   (FwUnitPage *self,
                                       const char *name);
 FwUnitCharts *fw_unit_page_get_charts (FwUnitPage *self);
+void        fw_unit_page_set_alerts  (FwUnitPage *self,
+                                      GPtrArray  *alerts);
 FwUnitLogbook *fw_unit_page_get_logbook (FwUnitPage *self);
 
 G_END_DECLS

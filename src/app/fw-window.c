@@ -859,6 +859,7 @@ on_alerts_changed_cb (FwWindow *self)
 
   fw_unit_charts_set_rules (fw_unit_page_get_charts (self->unit_page),
                             fw_alert_monitor_get_rules (self->alert_monitor));
+  fw_unit_page_set_alerts (self->unit_page, fw_alert_monitor_get_alerts (self->alert_monitor));
   fw_alerts_page_set_can_edit_rules (self->alerts_page,
                                      fw_alert_monitor_get_can_edit_rules (self->alert_monitor));
   update_farm_title (self);
@@ -931,6 +932,14 @@ fw_window_show_alert (FwWindow   *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-alerts", NULL);
   if (acknowledge)
     fw_alerts_page_acknowledge_when_loaded (self->alerts_page, uuid);
+}
+
+static void
+acknowledge_alert_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  fw_window_show_alert (FW_WINDOW (widget), g_variant_get_string (parameter, NULL), TRUE);
 }
 
 static void
@@ -1356,6 +1365,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-compare", NULL, show_compare_action);
   gtk_widget_class_install_action (widget_class, "win.show-alerts", NULL, show_alerts_action);
   gtk_widget_class_install_action (widget_class, "win.edit-alert-rules", NULL, edit_alert_rules_action);
+  gtk_widget_class_install_action (widget_class, "win.acknowledge-alert", "s", acknowledge_alert_action);
   gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-stock", NULL, show_farm_stock_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-logbook", NULL, show_farm_logbook_action);
