@@ -75,6 +75,22 @@ describe_payload (FwEntity     entity,
       if (name == NULL)
         return g_strdup (kind);
     }
+  else if (entity == FW_ENTITY_ALERT || entity == FW_ENTITY_ALERT_RULE)
+    {
+      const char *unit = get_string (object, "unit_id");
+      FwParameter parameter;
+
+      kind = fw_entity_get_label (entity);
+      if (fw_parameter_from_id (get_string (object, "parameter"), &parameter))
+        kind = fw_parameter_get_label (parameter);
+      name = unit != NULL ? g_hash_table_lookup (unit_names, unit) : NULL;
+      if (name == NULL)
+        name = unit == NULL ? _("Whole farm") : NULL;
+
+      /* TRANSLATORS: an alert or alert rule in a list: what, and where,
+       * e.g. "Alert: Dissolved oxygen · Pond 4" */
+      return g_strdup_printf (_("%s: %s · %s"), fw_entity_get_label (entity), kind, name != NULL ? name : "?");
+    }
   else
     {
       kind = fw_entity_get_label (entity);
