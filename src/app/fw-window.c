@@ -85,6 +85,8 @@ struct _FwWindow
   GtkWidget            *alerts_button;
 
   FwAlertMonitor       *alert_monitor;
+  char                 *pending_alert;     /* to show once the farm is */
+  gboolean              pending_acknowledge;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -296,6 +298,13 @@ on_units_loaded_cb (GObject      *source,
 
   fw_alert_monitor_watch (self->alert_monitor, self->cache,
                           fw_record_get_uuid (FW_RECORD (self->farm)), G_LIST_MODEL (self->units));
+
+  if (self->pending_alert != NULL)
+    {
+      g_autofree char *uuid = g_steal_pointer (&self->pending_alert);
+
+      fw_window_show_alert (self, uuid, self->pending_acknowledge);
+    }
 }
 
 static void
@@ -929,6 +938,16 @@ fw_window_show_alert (FwWindow   *self,
   g_return_if_fail (uuid != NULL);
 
   gtk_window_present (GTK_WINDOW (self));
+
+  /* Started by the notification: the farm is still being read. */
+  if (!farm_shown (self))
+    {
+      g_free (self->pending_alert);
+      self->pending_alert = g_strdup (uuid);
+      self->pending_acknowledge = acknowledge;
+      return;
+    }
+
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-alerts", NULL);
   if (acknowledge)
     fw_alerts_page_acknowledge_when_loaded (self->alerts_page, uuid);
@@ -1296,6 +1315,7 @@ fw_window_dispose (GObject *object)
   g_clear_object (&self->units);
   g_clear_object (&self->settings);
   g_clear_object (&self->alert_monitor);
+  g_clear_pointer (&self->pending_alert, g_free);
   g_clear_pointer (&self->timezone, g_time_zone_unref);
 
   G_OBJECT_CLASS (fw_window_parent_class)->dispose (object);
