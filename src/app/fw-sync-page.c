@@ -81,7 +81,8 @@ describe_payload (FwEntity     entity,
       FwParameter parameter;
 
       kind = fw_entity_get_label (entity);
-      if (fw_parameter_from_id (get_string (object, "parameter"), &parameter))
+      if (get_string (object, "parameter") != NULL &&
+          fw_parameter_from_id (get_string (object, "parameter"), &parameter))
         kind = fw_parameter_get_label (parameter);
       name = unit != NULL ? g_hash_table_lookup (unit_names, unit) : NULL;
       if (name == NULL)

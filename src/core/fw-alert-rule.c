@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "fw-alert-rule.h"
+#include "fw-names.h"
 
 struct _FwAlertRule
 {
@@ -38,16 +39,7 @@ gboolean
 fw_alert_rule_kind_from_string (const char      *text,
                                 FwAlertRuleKind *kind)
 {
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (kind_ids); i++)
-    {
-      if (g_str_equal (text, kind_ids[i]))
-        {
-          *kind = (FwAlertRuleKind) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  return fw_names_lookup (kind_ids, G_N_ELEMENTS (kind_ids), text, (guint *) kind);
 }
 
 static void

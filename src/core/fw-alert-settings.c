@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fw-alert-settings.h"
+#include "fw-names.h"
 
 G_DEFINE_QUARK (fw-alert-settings-error-quark, fw_alert_settings_error)
 
@@ -39,16 +40,7 @@ gboolean
 fw_severity_from_string (const char *text,
                          FwSeverity *severity)
 {
-  for (guint i = 0; text != NULL && i < FW_N_SEVERITIES; i++)
-    {
-      if (g_str_equal (text, severity_ids[i]))
-        {
-          *severity = (FwSeverity) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  return fw_names_lookup (severity_ids, FW_N_SEVERITIES, text, (guint *) severity);
 }
 
 const char *
@@ -94,16 +86,7 @@ gboolean
 fw_alert_condition_from_string (const char       *text,
                                 FwAlertCondition *condition)
 {
-  for (guint i = 0; text != NULL && i < FW_N_ALERT_CONDITIONS; i++)
-    {
-      if (g_str_equal (text, condition_ids[i]))
-        {
-          *condition = (FwAlertCondition) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  return fw_names_lookup (condition_ids, FW_N_ALERT_CONDITIONS, text, (guint *) condition);
 }
 
 const char *

@@ -22,6 +22,7 @@
 #include "fw-format.h"
 #include "fw-logbook-entry.h"
 #include "fw-logbook-schema.h"
+#include "fw-names.h"
 
 struct _FwAlert
 {
@@ -46,16 +47,7 @@ gboolean
 fw_alert_state_from_string (const char   *text,
                             FwAlertState *state)
 {
-  for (guint i = 0; text != NULL && i < FW_N_ALERT_STATES; i++)
-    {
-      if (g_str_equal (text, state_ids[i]))
-        {
-          *state = (FwAlertState) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  return fw_names_lookup (state_ids, FW_N_ALERT_STATES, text, (guint *) state);
 }
 
 const char *

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fw-enums.h"
+#include "fw-names.h"
 #include "fw-unit.h"
 
 struct _FwUnit
@@ -82,17 +83,7 @@ fw_unit_kind_from_id (const char *id,
 {
   g_return_val_if_fail (id != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (kind_ids); i++)
-    {
-      if (g_str_equal (kind_ids[i], id))
-        {
-          if (kind != NULL)
-            *kind = (FwUnitKind) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  return fw_names_lookup (kind_ids, G_N_ELEMENTS (kind_ids), id, (guint *) kind);
 }
 
 const char *

@@ -24,6 +24,7 @@
 #include "fw-alert-rule.h"
 #include "fw-farm.h"
 #include "fw-logbook-entry.h"
+#include "fw-names.h"
 #include "fw-sensor.h"
 #include "fw-site.h"
 #include "fw-unit.h"
@@ -77,17 +78,7 @@ gboolean
 fw_entity_from_string (const char *text,
                        FwEntity   *entity)
 {
-  for (guint i = 0; text != NULL && i < FW_N_ENTITIES; i++)
-    {
-      if (g_str_equal (entity_names[i], text))
-        {
-          if (entity != NULL)
-            *entity = (FwEntity) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  return fw_names_lookup (entity_names, FW_N_ENTITIES, text, (guint *) entity);
 }
 
 FwEntity
