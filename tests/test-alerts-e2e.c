@@ -471,6 +471,140 @@ test_alert_history (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (result, "error"), "code"), ==, "forbidden");
 }
 
+/* How many alerts of @list are about @sensor_uuid's @condition; the last
+ * one found in @found. */
+static guint
+count_alerts (JsonNode    *list,
+              const char  *sensor_uuid,
+              const char  *condition,
+              JsonNode   **found)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (items (list)); i++)
+    {
+      JsonNode *alert = json_array_get_element (items (list), i);
+
+      if (g_strcmp0 (string_member (alert, "sensor_id"), sensor_uuid) == 0 &&
+          g_strcmp0 (string_member (alert, "condition"), condition) == 0)
+        {
+          n++;
+          if (found != NULL)
+            *found = alert;
+        }
+    }
+
+  return n;
+}
+
+static void
+ingest_one (Fixture *fixture,
+            FwTime   time,
+            double   value)
+{
+  g_autofree char *body = NULL;
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  body = g_strdup_printf ("{\"batches\":[{\"sensor\":\"%s\",\"times\":[%" G_GINT64_FORMAT "],\"values\":[%s]}]}",
+                          fixture->sensor_uuid, time, g_ascii_dtostr (number, sizeof number, value));
+  g_assert_cmpuint (fw_test_server_call (fixture->server, "POST", "/api/v1/ingest",
+                                         fw_test_server_device_token (fixture->server), body, NULL, NULL), ==, 200);
+}
+
+/* A restart in the middle of the crash: the open alert carries on, is not
+ * raised a second time, and resolves when the water comes back. */
+static void
+test_restart (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *worker = fw_test_server_login (fixture->server, "worker");
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) during = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autofree char *alert_uuid = NULL;
+  JsonNode *alert = NULL;
+
+  run_sim (fixture);
+  before = list_alerts (fixture, worker, "all");
+  g_assert_cmpuint (count_alerts (before, fixture->sensor_uuid, "low", &alert), ==, 1);
+  g_assert_cmpstr (string_member (alert, "severity"), ==, "critical");
+  alert_uuid = g_strdup (string_member (alert, "id"));
+
+  g_assert_cmpint (fw_test_server_halt (fixture->server), ==, 0);
+  fw_test_server_restart (fixture->server);
+
+  /* Still at the bottom: the same alert, still open. */
+  ingest_one (fixture, fixture->sim_now + 60, 1.1);
+  during = list_alerts (fixture, worker, "all");
+  g_assert_cmpuint (count_alerts (during, fixture->sensor_uuid, "low", &alert), ==, 1);
+  g_assert_cmpstr (string_member (alert, "id"), ==, alert_uuid);
+  g_assert_cmpstr (string_member (alert, "state"), ==, "firing");
+
+  /* The aerators won: past the off level, it resolves. */
+  ingest_one (fixture, fixture->sim_now + 120, 6.0);
+  after = list_alerts (fixture, worker, "all");
+  g_assert_cmpuint (count_alerts (after, fixture->sensor_uuid, "low", &alert), ==, 1);
+  g_assert_cmpstr (string_member (alert, "id"), ==, alert_uuid);
+  g_assert_cmpstr (string_member (alert, "state"), ==, "resolved");
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *token;
+  guint       found;
+} SilenceWait;
+
+static gboolean
+silent_alert_raised_cb (gpointer user_data)
+{
+  SilenceWait *wait = user_data;
+  g_autoptr(JsonNode) open = NULL;
+
+  /* The server ticks once a second: no need to ask more often. */
+  g_usleep (G_USEC_PER_SEC / 10);
+  open = list_alerts (wait->fixture, wait->token, "open");
+
+  wait->found = count_alerts (open, wait->fixture->sensor_uuid, "silent", NULL);
+  return wait->found > 0;
+}
+
+/* Readings that ended hours ago: once the server ticks, the probe is
+ * silent. It is noticed after a restart too, though it never reported to
+ * the new process; a second restart raises no second alert; a reading
+ * ends the silence. */
+static void
+test_silence (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *worker = fw_test_server_login (fixture->server, "worker");
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  SilenceWait wait = { fixture, worker, 0 };
+  JsonNode *alert = NULL;
+
+  run_sim (fixture);
+
+  g_assert_cmpint (fw_test_server_halt (fixture->server), ==, 0);
+  g_free (fixture->server->serve_args);
+  fixture->server->serve_args = g_strdup ("--alert-tick 1");
+  fw_test_server_restart (fixture->server);
+
+  fw_test_wait_until (silent_alert_raised_cb, &wait, "a silence alert");
+  g_assert_cmpuint (wait.found, ==, 1);
+
+  g_assert_cmpint (fw_test_server_halt (fixture->server), ==, 0);
+  fw_test_server_restart (fixture->server);
+  g_usleep (3 * G_USEC_PER_SEC);
+  again = list_alerts (fixture, worker, "all");
+  g_assert_cmpuint (count_alerts (again, fixture->sensor_uuid, "silent", NULL), ==, 1);
+
+  ingest_one (fixture, g_get_real_time () / G_USEC_PER_SEC - 5, 8.0);
+  after = list_alerts (fixture, worker, "all");
+  g_assert_cmpuint (count_alerts (after, fixture->sensor_uuid, "silent", &alert), ==, 1);
+  g_assert_cmpstr (string_member (alert, "state"), ==, "resolved");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,6 +617,8 @@ main (int   argc,
   ADD ("oxygen-crash", test_oxygen_crash);
   ADD ("rule-roles", test_rule_roles);
   ADD ("history", test_alert_history);
+  ADD ("restart", test_restart);
+  ADD ("silence", test_silence);
 
 #undef ADD
 

@@ -9,8 +9,9 @@
  * fires, the open one updated when it escalates or resolves. Alerts then
  * travel to clients by sync like any other record.
  *
- * A watch is built the first time its sensor reports: its settings from the
- * farm's rules or the species' defaults, the farm's time zone for night and
+ * A watch is built the first time its sensor reports, or on the first tick
+ * for every sensor that has readings: its settings from the farm's rules
+ * or the species' defaults, the farm's time zone for night and
  * dawn, its maintenance windows, the alerts still open in the store (the
  * store outlives the process), and the last hours of readings, so that
  * trends, the dawn projection and silence do not start from nothing after
@@ -20,8 +21,9 @@
  *
  * The store is the truth. This is a cache of evaluation state, and several
  * server instances each keep their own: a sensor's gateway talks to one of
- * them at a time, and an alert another instance raised is found in the
- * store when a watch is built.
+ * them at a time, an alert another instance raised is found in the store
+ * when a watch is built, and silence is judged by the newest reading the
+ * store has, not only by what this instance has seen.
  *
  * Handlers run in worker threads, so one mutex guards everything here. It
  * is held while a batch is evaluated and its alerts are written, which
@@ -75,6 +77,7 @@ struct _FwAlertEngine
   GHashTable *watches;       /* sensor uuid → Watch */
   GArray     *events;        /* FwAlertEvent, reused under the lock */
   GArray     *sorted;        /* FwReading, reused under the lock */
+  gboolean    primed;        /* every reporting sensor has a watch */
 };
 
 G_DEFINE_FINAL_TYPE (FwAlertEngine, fw_alert_engine, G_TYPE_OBJECT)
@@ -357,11 +360,13 @@ apply_events (FwAlertEngine *self,
   return written;
 }
 
-/* Feeds the hours before @until through the watch. What they resolve or
- * escalate of the alerts the store has open is written, as it was missed;
- * what they would fire is raised only if the excursion still holds at the
- * end and no alert of the store covers it, so a restart neither repeats
- * nor loses an alert. */
+/* Feeds the hours before @until through the watch. An alert the store
+ * has open takes hold from its start on: what the history before it says
+ * about its condition is its own beginning. What later history resolves
+ * or escalates of it is written, as it was missed. What the history would
+ * fire is raised only if the excursion still holds at the end and no
+ * alert of the store covers it, so a restart neither repeats nor loses an
+ * alert. */
 static gboolean
 warm_up (FwAlertEngine  *self,
          Watch          *watch,
@@ -374,6 +379,7 @@ warm_up (FwAlertEngine  *self,
   g_autoptr(GArray) history = NULL;
   FwAlertEvent pending[FW_N_ALERT_CONDITIONS];
   gboolean has_pending[FW_N_ALERT_CONDITIONS] = { FALSE, };
+  gboolean restored[FW_N_ALERT_CONDITIONS] = { FALSE, };
 
   history = fw_store_query_readings (self->store, watch->sensor_uuid, until - WARM_UP_SECONDS, until,
                                      FW_RESOLUTION_RAW, WARM_UP_SECONDS / MAX (interval, 1) * 2 + 16, error);
@@ -384,6 +390,16 @@ warm_up (FwAlertEngine  *self,
     {
       const FwBucket *bucket = &g_array_index (history, FwBucket, i);
 
+      for (guint c = 0; c < FW_N_ALERT_CONDITIONS; c++)
+        {
+          if (watch->open[c] != NULL && !restored[c] &&
+              bucket->time >= fw_alert_get_fields (watch->open[c])->started_at)
+            {
+              fw_alert_watch_restore (watch->watch, c, fw_alert_get_severity (watch->open[c]));
+              restored[c] = TRUE;
+            }
+        }
+
       fw_alert_watch_add (watch->watch, bucket->time, bucket->min, self->events);
       for (guint e = 0; e < self->events->len; e++)
         {
@@ -391,7 +407,10 @@ warm_up (FwAlertEngine  *self,
           FwAlertCondition c = event->condition;
 
           if (watch->open[c] != NULL)
-            apply_event (self, watch, event, now);
+            {
+              if (restored[c])
+                apply_event (self, watch, event, now);
+            }
           else if (event->kind == FW_ALERT_EVENT_RESOLVE)
             has_pending[c] = FALSE;
           else if (has_pending[c])
@@ -412,8 +431,10 @@ warm_up (FwAlertEngine  *self,
 
   for (guint c = 0; c < FW_N_ALERT_CONDITIONS; c++)
     {
-      if (has_pending[c] && pending[c].time > last_resolved[c] &&
-          fw_alert_watch_get_severity (watch->watch, c) != FW_SEVERITY_NONE)
+      if (watch->open[c] != NULL && !restored[c])
+        fw_alert_watch_restore (watch->watch, c, fw_alert_get_severity (watch->open[c]));
+      else if (has_pending[c] && pending[c].time > last_resolved[c] &&
+               fw_alert_watch_get_severity (watch->watch, c) != FW_SEVERITY_NONE)
         apply_event (self, watch, &pending[c], now);
     }
 
@@ -509,12 +530,6 @@ load_watch (FwAlertEngine  *self,
       else if (watch->open[f->condition] == NULL ||
                f->started_at > fw_alert_get_fields (watch->open[f->condition])->started_at)
         g_set_object (&watch->open[f->condition], FW_ALERT (record));
-    }
-
-  for (guint c = 0; c < FW_N_ALERT_CONDITIONS; c++)
-    {
-      if (watch->open[c] != NULL)
-        fw_alert_watch_restore (watch->watch, c, fw_alert_get_severity (watch->open[c]));
     }
 
   if (!warm_up (self, watch, (guint) MAX (interval, 1), until, last_resolved, now, error))
@@ -631,12 +646,81 @@ fw_alert_engine_ingest (FwAlertEngine *self,
   return written;
 }
 
+/* Every sensor that ever reported gets its watch, so that one that went
+ * quiet while the server was down is noticed: it will not report to
+ * build its watch itself. */
+static gboolean
+prime (FwAlertEngine  *self,
+       FwTime          now,
+       GError        **error)
+{
+  g_autoptr(GPtrArray) farms = fw_store_list_records (self->store, FW_ENTITY_FARM, NULL, NULL, error);
+
+  if (farms == NULL)
+    return FALSE;
+
+  for (guint f = 0; f < farms->len; f++)
+    {
+      g_autoptr(GPtrArray) latest = fw_store_latest_readings (self->store,
+                                                              member_string (g_ptr_array_index (farms, f), "id"),
+                                                              error);
+
+      if (latest == NULL)
+        return FALSE;
+
+      for (guint i = 0; i < latest->len; i++)
+        {
+          FwLatest *entry = g_ptr_array_index (latest, i);
+
+          if (!g_hash_table_contains (self->watches, entry->sensor_uuid))
+            get_watch (self, entry->sensor_uuid, entry->time + 1, now);
+        }
+    }
+
+  return TRUE;
+}
+
+/* The newest reading the store has of each watched sensor: another
+ * instance behind the same balancer may have taken its latest readings. */
+static GHashTable *
+read_latest (FwAlertEngine *self,
+             GPtrArray     *keep)
+{
+  GHashTable *times = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->farms);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_autoptr(GError) error = NULL;
+      GPtrArray *latest = fw_store_latest_readings (self->store, ((Farm *) value)->uuid, &error);
+
+      if (latest == NULL)
+        {
+          log_failure ("Could not read the latest readings", "alert-tick-failed", NULL, error);
+          continue;
+        }
+
+      g_ptr_array_add (keep, latest);
+      for (guint i = 0; i < latest->len; i++)
+        {
+          FwLatest *entry = g_ptr_array_index (latest, i);
+
+          g_hash_table_insert (times, entry->sensor_uuid, &entry->time);
+        }
+    }
+
+  return times;
+}
+
 /**
  * fw_alert_engine_tick:
  * @now: the time now
  *
  * Lets time pass for every watch, so that a sensor that stopped reporting
  * raises a silence alert; rules changed elsewhere are picked up here too.
+ * The first tick builds the watch of every sensor that has readings.
  *
  * Returns: how many alert writes were made
  */
@@ -644,6 +728,8 @@ guint
 fw_alert_engine_tick (FwAlertEngine *self,
                       FwTime         now)
 {
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) latest = NULL;
   GHashTableIter iter;
   gpointer value;
   guint written = 0;
@@ -652,10 +738,26 @@ fw_alert_engine_tick (FwAlertEngine *self,
 
   g_mutex_lock (&self->lock);
 
+  if (!self->primed)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->primed = prime (self, now, &error);
+      if (!self->primed)
+        log_failure ("Could not start watching every sensor", "alert-prime-failed", NULL, error);
+    }
+
+  latest = read_latest (self, keep);
+
   g_hash_table_iter_init (&iter, self->watches);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Watch *watch = value;
+      FwTime *stored = g_hash_table_lookup (latest, watch->sensor_uuid);
+
+      /* Readings this watch has not seen: not silent, only elsewhere. */
+      if (stored != NULL && *stored > fw_alert_watch_get_last_time (watch->watch))
+        continue;
 
       refresh_rules (self, watch);
       fw_alert_watch_tick (watch->watch, now, self->events);
