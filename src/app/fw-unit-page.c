@@ -51,6 +51,7 @@ struct _FwUnitPage
   AdwPreferencesGroup *alerts_group;
   GPtrArray      *alert_rows;
   GPtrArray      *alerts;
+  GPtrArray      *rules;
 };
 
 G_DEFINE_FINAL_TYPE (FwUnitPage, fw_unit_page, FW_TYPE_PAGE)
@@ -64,13 +65,31 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* A sparkline's bands are the limits the unit's alerts fire at. */
+static void
+set_tile_limits (FwUnitPage   *self,
+                 FwSensorTile *tile)
+{
+  FwSensor *sensor = fw_sensor_tile_get_sensor (tile);
+  FwAlertSettings settings;
+
+  if (self->unit == NULL)
+    return;
+
+  fw_alert_rules_resolve (self->rules, fw_record_get_uuid (FW_RECORD (self->unit)),
+                          fw_unit_get_species (self->unit), fw_sensor_get_parameter (sensor), &settings);
+  fw_chart_set_limits (fw_sensor_tile_get_sparkline (tile), &settings.limits);
+}
+
 static GtkWidget *
 create_tile_cb (gpointer item,
                 gpointer user_data)
 {
   FwUnitPage *self = user_data;
+  GtkWidget *tile = fw_sensor_tile_new (item, self->timezone);
 
-  return fw_sensor_tile_new (item, self->timezone);
+  set_tile_limits (self, FW_SENSOR_TILE (tile));
+  return tile;
 }
 
 static void
@@ -341,12 +360,15 @@ fw_unit_page_show_view (FwUnitPage *self,
 /**
  * fw_unit_page_set_alerts:
  * @alerts: (nullable) (element-type FwAlert): the farm's alerts
+ * @rules: (nullable) (element-type FwAlertRule): the farm's alert rules
  *
- * Shows the open ones of the unit on screen on its overview.
+ * Shows the open alerts of the unit on screen on its overview, and its
+ * limits in the sparklines.
  */
 void
 fw_unit_page_set_alerts (FwUnitPage *self,
-                         GPtrArray  *alerts)
+                         GPtrArray  *alerts,
+                         GPtrArray  *rules)
 {
   g_return_if_fail (FW_IS_UNIT_PAGE (self));
 
@@ -354,7 +376,17 @@ fw_unit_page_set_alerts (FwUnitPage *self,
     g_ptr_array_ref (alerts);
   g_clear_pointer (&self->alerts, g_ptr_array_unref);
   self->alerts = alerts;
+
+  if (rules != NULL)
+    g_ptr_array_ref (rules);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  self->rules = rules;
+
   show_alerts (self);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    set_tile_limits (self, FW_SENSOR_TILE (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))));
 }
 
 /**
@@ -430,6 +462,7 @@ fw_unit_page_dispose (GObject *object)
 
   g_clear_pointer (&self->alert_rows, g_ptr_array_unref);
   g_clear_pointer (&self->alerts, g_ptr_array_unref);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_object (&self->sensors);
   g_clear_object (&self->sparklines);
   g_clear_object (&self->unit);

@@ -31,7 +31,8 @@ void        fw_unit_page_show_view   (FwUnitPage *self,
                                       const char *name);
 FwUnitCharts *fw_unit_page_get_charts (FwUnitPage *self);
 void        fw_unit_page_set_alerts  (FwUnitPage *self,
-                                      GPtrArray  *alerts);
+                                      GPtrArray  *alerts,
+                                      GPtrArray  *rules);
 FwUnitLogbook *fw_unit_page_get_logbook (FwUnitPage *self);
 
 G_END_DECLS
