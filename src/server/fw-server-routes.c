@@ -1546,7 +1546,7 @@ read_mutation (FwRequest *request,
 
   if (!fw_entity_from_string (input_string (object, "entity", NULL),
                               &mutation->entity))
-    INVALID ("entity", "entity must be farm, site, unit, sensor or logbook_entry");
+    INVALID ("entity", "entity must be farm, site, unit, sensor, logbook_entry, alert_rule or alert");
 
   member = json_object_get_member (object, "base_revision");
   if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
