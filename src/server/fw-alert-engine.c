@@ -299,10 +299,26 @@ apply_event (FwAlertEngine      *self,
       if (!watch->enabled)
         return FALSE;
 
-      if (*open != NULL)
+      if (*open != NULL && event->kind == FW_ALERT_EVENT_ESCALATE)
         {
           saved = fw_store_save_alert (self->store, *open, event, now, &error);
           break;
+        }
+
+      /* A new excursion while the store still has the last one open: its
+       * resolution failed to reach the store. It ends now. */
+      if (*open != NULL)
+        {
+          FwAlertEvent resolve = { FW_ALERT_EVENT_RESOLVE, event->condition,
+                                   fw_alert_get_severity (*open), event->time, NAN, NAN };
+          g_autoptr(FwAlert) resolved = fw_store_save_alert (self->store, *open, &resolve, now, &error);
+
+          if (resolved == NULL)
+            {
+              log_failure ("Could not resolve an alert", "alert-save-failed", watch->sensor_uuid, error);
+              g_clear_error (&error);
+            }
+          g_clear_object (open);
         }
 
       /* An escalation of an alert the store never had (its firing fell in
@@ -683,24 +699,21 @@ prime (FwAlertEngine  *self,
 /* The newest reading the store has of each watched sensor: another
  * instance behind the same balancer may have taken its latest readings. */
 static GHashTable *
-read_latest (FwAlertEngine *self,
-             GPtrArray     *keep)
+read_latest (FwAlertEngine  *self,
+             GPtrArray      *keep,
+             GError        **error)
 {
-  GHashTable *times = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) times = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   gpointer value;
 
   g_hash_table_iter_init (&iter, self->farms);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      g_autoptr(GError) error = NULL;
-      GPtrArray *latest = fw_store_latest_readings (self->store, ((Farm *) value)->uuid, &error);
+      GPtrArray *latest = fw_store_latest_readings (self->store, ((Farm *) value)->uuid, error);
 
       if (latest == NULL)
-        {
-          log_failure ("Could not read the latest readings", "alert-tick-failed", NULL, error);
-          continue;
-        }
+        return NULL;
 
       g_ptr_array_add (keep, latest);
       for (guint i = 0; i < latest->len; i++)
@@ -711,7 +724,7 @@ read_latest (FwAlertEngine *self,
         }
     }
 
-  return times;
+  return g_steal_pointer (&times);
 }
 
 /**
@@ -747,7 +760,18 @@ fw_alert_engine_tick (FwAlertEngine *self,
         log_failure ("Could not start watching every sensor", "alert-prime-failed", NULL, error);
     }
 
-  latest = read_latest (self, keep);
+  /* Without the store's word, silence cannot be told from elsewhere. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    latest = read_latest (self, keep, &error);
+    if (latest == NULL)
+      {
+        log_failure ("Could not read the latest readings", "alert-tick-failed", NULL, error);
+        g_mutex_unlock (&self->lock);
+        return 0;
+      }
+  }
 
   g_hash_table_iter_init (&iter, self->watches);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -755,8 +779,17 @@ fw_alert_engine_tick (FwAlertEngine *self,
       Watch *watch = value;
       FwTime *stored = g_hash_table_lookup (latest, watch->sensor_uuid);
 
+      /* Every watched sensor has readings: one the store no longer lists
+       * was archived, and an archived probe is not silent. Its watch is
+       * built again if it comes back. */
+      if (stored == NULL)
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+
       /* Readings this watch has not seen: not silent, only elsewhere. */
-      if (stored != NULL && *stored > fw_alert_watch_get_last_time (watch->watch))
+      if (*stored > fw_alert_watch_get_last_time (watch->watch))
         continue;
 
       refresh_rules (self, watch);
