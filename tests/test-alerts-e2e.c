@@ -440,6 +440,81 @@ test_rule_roles (Fixture       *fixture,
   g_assert_nonnull (string_member (alert, "resolved_at"));
 }
 
+/* Pushes @alert as an upsert; returns the mutation's status. */
+static char *
+push_alert (Fixture    *fixture,
+            const char *token,
+            FwAlert    *alert)
+{
+  g_autoptr(JsonNode) record = fw_wire_encode_record (FW_RECORD (alert));
+  g_autoptr(JsonNode) response = NULL;
+  g_autofree char *mutation_id = g_uuid_string_random ();
+  g_autofree char *record_text = json_to_string (record, FALSE);
+  g_autofree char *body = g_strdup_printf ("{\"mutations\":[{\"mutation_id\":\"%s\",\"entity\":\"alert\","
+                                           "\"op\":\"upsert\",\"base_revision\":0,\"record\":%s}]}",
+                                           mutation_id, record_text);
+  JsonObject *result;
+
+  g_assert_cmpuint (fw_test_server_call (fixture->server, "POST", "/api/v1/sync/push", token, body, &response, NULL), ==, 200);
+  result = json_array_get_object_element (json_object_get_array_member (json_node_get_object (response), "results"), 0);
+  return g_strdup (json_object_get_string_member (result, "status"));
+}
+
+/* A worker reports what a manual sample showed: the server keeps it as
+ * raised offline, and the acknowledgement as the worker's, whatever the
+ * copy claims. */
+static void
+test_offline_alert (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *worker = fw_test_server_login (fixture->server, "worker");
+  g_autoptr(FwAlert) alert = NULL;
+  g_autoptr(FwAlert) acknowledged = NULL;
+  g_autoptr(JsonNode) open = NULL;
+  g_autoptr(JsonNode) all = NULL;
+  g_autofree char *status = NULL;
+  FwTime now = g_get_real_time () / G_USEC_PER_SEC;
+  FwAlertFields fields = {
+    .unit_uuid = fixture->unit_uuid,
+    .parameter = FW_PARAMETER_DISSOLVED_OXYGEN,
+    .condition = FW_ALERT_CONDITION_LOW,
+    .severity = FW_SEVERITY_WARNING,
+    .state = FW_ALERT_STATE_FIRING,
+    .value = 2.6,
+    .limit = 3.0,
+    .started_at = now - 60,
+    .raised_offline = FALSE,
+  };
+  JsonNode *stored = NULL;
+
+  alert = fw_alert_new (NULL, &fields);
+  status = push_alert (fixture, worker, alert);
+  g_assert_cmpstr (status, ==, "applied");
+
+  open = list_alerts (fixture, worker, "firing");
+  for (guint i = 0; i < json_array_get_length (items (open)); i++)
+    {
+      JsonNode *node = json_array_get_element (items (open), i);
+
+      if (g_strcmp0 (string_member (node, "id"), fw_record_get_uuid (FW_RECORD (alert))) == 0)
+        stored = node;
+    }
+  g_assert_nonnull (stored);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (stored), "raised_offline"));
+  g_assert_null (string_member (stored, "sensor_id"));
+
+  acknowledged = fw_alert_acknowledge (alert, "somebody else", "Checked by hand", now);
+  g_clear_pointer (&status, g_free);
+  status = push_alert (fixture, worker, acknowledged);
+  g_assert_cmpstr (status, ==, "applied");
+
+  all = list_alerts (fixture, worker, "acknowledged");
+  g_assert_cmpuint (json_array_get_length (items (all)), ==, 1);
+  stored = json_array_get_element (items (all), 0);
+  g_assert_cmpstr (string_member (stored, "acknowledged_by"), ==, "worker");
+  g_assert_cmpstr (string_member (stored, "acknowledge_note"), ==, "Checked by hand");
+}
+
 /* Alerts are history: nobody archives one, and another farm's list is
  * as unknown as a farm that does not exist. */
 static void
@@ -617,6 +692,7 @@ main (int   argc,
   ADD ("oxygen-crash", test_oxygen_crash);
   ADD ("rule-roles", test_rule_roles);
   ADD ("history", test_alert_history);
+  ADD ("offline-alert", test_offline_alert);
   ADD ("restart", test_restart);
   ADD ("silence", test_silence);
 
