@@ -765,6 +765,8 @@ parent_known (FwCache     *cache,
     "SELECT EXISTS (SELECT 1 FROM sites WHERE uuid = ?1)",
     "SELECT EXISTS (SELECT 1 FROM units WHERE uuid = ?1)",
     "SELECT EXISTS (SELECT 1 FROM units WHERE uuid = ?1)",
+    "SELECT EXISTS (SELECT 1 FROM farms WHERE uuid = ?1)",   /* an alert rule's farm */
+    "SELECT EXISTS (SELECT 1 FROM units WHERE uuid = ?1)",   /* an alert's unit */
   };
   const char *sql = lookups[fw_entity_of_record (record)];
   sqlite3_stmt *stmt;
