@@ -55,18 +55,6 @@ typedef struct
   GArray     *sensor_parameters;   /* FwParameter */
 } Farm;
 
-static FwMutation *
-upsert (FwRecord *record)
-{
-  FwMutation *mutation = g_new0 (FwMutation, 1);
-
-  mutation->mutation_id = g_uuid_string_random ();
-  mutation->entity = fw_entity_of_record (record);
-  mutation->record_uuid = g_strdup (fw_record_get_uuid (record));
-  mutation->record = g_object_ref (record);
-  return mutation;
-}
-
 /* A fresh store holding the farm, written as an admin would. */
 static Farm *
 farm_new (void)
@@ -90,8 +78,8 @@ farm_new (void)
 
   farm_record = g_object_new (FW_TYPE_FARM, "name", "Bench Farm", "timezone", "Europe/Oslo", NULL);
   site = g_object_new (FW_TYPE_SITE, "farm-uuid", fw_record_get_uuid (farm_record), "name", "Raceways", NULL);
-  g_ptr_array_add (mutations, upsert (farm_record));
-  g_ptr_array_add (mutations, upsert (site));
+  g_ptr_array_add (mutations, fw_mutation_new_upsert (farm_record));
+  g_ptr_array_add (mutations, fw_mutation_new_upsert (site));
 
   for (guint u = 0; u < N_UNITS; u++)
     {
@@ -102,7 +90,7 @@ farm_new (void)
                                                "area", 300.0, "volume", 450.0, "species", SPECIES,
                                                NULL);
 
-      g_ptr_array_add (mutations, upsert (unit));
+      g_ptr_array_add (mutations, fw_mutation_new_upsert (unit));
       for (guint p = 0; p < G_N_ELEMENTS (parameters); p++)
         {
           g_autoptr(FwRecord) sensor = g_object_new (FW_TYPE_SENSOR,
@@ -112,7 +100,7 @@ farm_new (void)
 
           g_ptr_array_add (farm->sensor_uuids, g_strdup (fw_record_get_uuid (sensor)));
           g_array_append_val (farm->sensor_parameters, parameters[p]);
-          g_ptr_array_add (mutations, upsert (sensor));
+          g_ptr_array_add (mutations, fw_mutation_new_upsert (sensor));
         }
     }
 

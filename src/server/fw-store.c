@@ -147,6 +147,27 @@ fw_mutation_status_to_string (FwMutationStatus status)
     }
 }
 
+/**
+ * fw_mutation_new_upsert:
+ *
+ * Returns: (transfer full): a new mutation that writes @record as it is,
+ *   with a fresh mutation id, as an admin tool or the server itself does
+ */
+FwMutation *
+fw_mutation_new_upsert (FwRecord *record)
+{
+  FwMutation *mutation;
+
+  g_return_val_if_fail (FW_IS_RECORD (record), NULL);
+
+  mutation = g_new0 (FwMutation, 1);
+  mutation->mutation_id = g_uuid_string_random ();
+  mutation->entity = fw_entity_of_record (record);
+  mutation->record_uuid = g_strdup (fw_record_get_uuid (record));
+  mutation->record = g_object_ref (record);
+  return mutation;
+}
+
 void
 fw_mutation_free (FwMutation *mutation)
 {

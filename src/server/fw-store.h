@@ -97,7 +97,8 @@ typedef struct
   char     *invalid_field;
 } FwMutation;
 
-void fw_mutation_free (FwMutation *mutation);
+FwMutation *fw_mutation_new_upsert (FwRecord   *record);
+void        fw_mutation_free       (FwMutation *mutation);
 
 typedef struct
 {

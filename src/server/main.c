@@ -122,18 +122,6 @@ command_user_add (const char *username,
   return 0;
 }
 
-static FwMutation *
-upsert (FwRecord *record)
-{
-  FwMutation *mutation = g_new0 (FwMutation, 1);
-
-  mutation->mutation_id = g_uuid_string_random ();
-  mutation->entity = fw_entity_of_record (record);
-  mutation->record_uuid = g_strdup (fw_record_get_uuid (record));
-  mutation->record = g_object_ref (record);
-  return mutation;
-}
-
 /* Writes the demo farm's records, users with fresh random passwords, and
  * a gateway, and prints what a client or simulator needs as JSON. Run it
  * on an empty store. */
@@ -161,7 +149,7 @@ command_demo (GError **error)
 
   records = fw_demo_build_records (extra_units);
   for (guint i = 0; i < records->len; i++)
-    g_ptr_array_add (mutations, upsert (g_ptr_array_index (records, i)));
+    g_ptr_array_add (mutations, fw_mutation_new_upsert (g_ptr_array_index (records, i)));
 
   /* The demo writes as an admin who exists only for this call. */
   admin->role = FW_ROLE_ADMIN;
