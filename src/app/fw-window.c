@@ -16,6 +16,7 @@
 
 #include "fw-app-util.h"
 #include "fw-compare-page.h"
+#include "fw-deploy-page.h"
 #include "fw-entry-dialog.h"
 #include "fw-farm-stock.h"
 #include "fw-import-dialog.h"
@@ -77,6 +78,7 @@ struct _FwWindow
   FwComparePage        *compare_page;
   FwFarmStock          *farm_stock;
   FwUnitLogbook        *farm_logbook;
+  FwDeployPage         *deploy_page;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -557,6 +559,7 @@ fw_window_set_sync_controller (FwWindow         *self,
   g_signal_connect_object (controller, "synced", G_CALLBACK (on_synced_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "keyring-failed", G_CALLBACK (on_keyring_failed_cb), self, G_CONNECT_SWAPPED);
   fw_sync_page_set_controller (self->sync_page, controller, self->cache);
+  fw_deploy_page_set_sync_controller (self->deploy_page, controller);
   gtk_widget_set_visible (self->sync_button, TRUE);
   update_sync_status (self);
 }
@@ -590,6 +593,13 @@ sync_now_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   FwWindow *self = FW_WINDOW (widget);
+
+  /* Ctrl+R on the Deployments page refreshes what it shows. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "deployments") == 0)
+    {
+      fw_deploy_page_refresh (self->deploy_page);
+      return;
+    }
 
   if (self->sync == NULL)
     return;
@@ -795,6 +805,20 @@ show_compare_action (GtkWidget  *widget,
 
   fw_compare_page_show (self->compare_page, self->cache, G_LIST_MODEL (self->units), self->timezone);
   present_farm_page (self, "compare");
+}
+
+static void
+show_deployments_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (!fw_deploy_page_get_available (self->deploy_page) ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    return;
+
+  present_farm_page (self, "deployments");
 }
 
 /**
@@ -1070,6 +1094,7 @@ fw_window_class_init (FwWindowClass *klass)
   g_type_ensure (FW_TYPE_COMPARE_PAGE);
   g_type_ensure (FW_TYPE_FARM_STOCK);
   g_type_ensure (FW_TYPE_UNIT_LOGBOOK);
+  g_type_ensure (FW_TYPE_DEPLOY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
@@ -1100,6 +1125,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, compare_page);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_stock);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_logbook);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, deploy_page);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
@@ -1112,6 +1138,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-stock", NULL, show_farm_stock_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-logbook", NULL, show_farm_logbook_action);
+  gtk_widget_class_install_action (widget_class, "win.show-deployments", NULL, show_deployments_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.import-history", NULL, import_history_action);
   gtk_widget_class_install_action (widget_class, "win.edit-entry", "s", edit_entry_action);

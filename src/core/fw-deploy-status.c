@@ -146,6 +146,7 @@ fw_deploy_config_copy (const FwDeployConfig *config)
   g_return_val_if_fail (config != NULL, NULL);
 
   copy = g_new0 (FwDeployConfig, 1);
+  copy->id = g_strdup (config->id);
   copy->name = g_strdup (config->name);
   copy->tier = config->tier;
   copy->api_url = g_strdup (config->api_url);
@@ -167,6 +168,7 @@ fw_deploy_config_free (FwDeployConfig *config)
   if (config == NULL)
     return;
 
+  g_free (config->id);
   g_free (config->name);
   g_free (config->api_url);
   g_free (config->api_token);
@@ -201,6 +203,7 @@ fw_deploy_config_to_variant (const FwDeployConfig *config)
   g_return_val_if_fail (config != NULL, NULL);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  add_string_entry (&builder, "id", config->id);
   add_string_entry (&builder, "name", config->name);
   add_string_entry (&builder, "tier", fw_deploy_tier_to_string (config->tier));
   add_string_entry (&builder, "api-url", config->api_url);
@@ -245,6 +248,9 @@ fw_deploy_config_from_variant (GVariant *variant)
 
   dict = g_variant_dict_new (variant);
   config = fw_deploy_config_new ();
+  config->id = dup_vardict_string (dict, "id");
+  if (config->id == NULL)
+    config->id = g_uuid_string_random ();
   config->name = dup_vardict_string (dict, "name");
   tier = dup_vardict_string (dict, "tier");
   if (!fw_deploy_tier_from_string (tier, &config->tier))

@@ -45,6 +45,7 @@ typedef enum
  * are never written to settings. */
 typedef struct
 {
+  char         *id;                 /* stable, names the keyring entries */
   char         *name;
   FwDeployTier  tier;
   char         *api_url;
