@@ -24,6 +24,7 @@ struct _FwDeployCard
 
   FwDeployStatus *status;
 
+  GtkWidget      *state_badge;
   GtkImage       *state_icon;
   GtkLabel       *name_label;
   GtkLabel       *tier_label;
@@ -211,7 +212,7 @@ show_prometheus (FwDeployCard           *self,
                                                 snapshot->instances_up, snapshot->instances_expected);
       g_autofree char *traffic = fw_deploy_format_traffic (snapshot);
 
-      add_row (self, title, traffic, "network-server-symbolic",
+      add_row (self, title, traffic, "fw-deploy-symbolic",
                snapshot->instances_up < snapshot->instances_expected ? "deploy-problem" : NULL);
     }
 
@@ -386,18 +387,24 @@ update (FwDeployCard *self)
     tier = g_strdup_printf (_("%s (the server says “%s”)"), fw_deploy_tier_get_label (config->tier),
                             snapshot->environment);
   else
-    tier = g_strdup (fw_deploy_tier_get_label (config->tier));
+    {
+      g_autoptr(GUri) uri = config->api_url != NULL ? g_uri_parse (config->api_url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+      /* TRANSLATORS: the tier, then the API's host, e.g. "Staging · staging.example.org" */
+      tier = uri != NULL ? g_strdup_printf (_("%s · %s"), fw_deploy_tier_get_label (config->tier), g_uri_get_host (uri))
+                         : g_strdup (fw_deploy_tier_get_label (config->tier));
+    }
   gtk_label_set_label (self->tier_label, tier);
 
   gtk_image_set_from_icon_name (self->state_icon, state_icon_name (state));
   gtk_label_set_label (self->state_label, fw_deploy_state_get_label (state));
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), state_classes[i]);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), state_classes[i]);
+      gtk_widget_remove_css_class (self->state_badge, state_classes[i]);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
     }
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), state_classes[state]);
-  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), state_classes[state]);
+  gtk_widget_add_css_class (self->state_badge, state_classes[state]);
+  gtk_widget_add_css_class (GTK_WIDGET (self), state_classes[state]);
 
   gtk_label_set_label (self->reason_label, fw_deploy_status_get_reason (self->status));
   gtk_widget_set_visible (GTK_WIDGET (self->stale_label), fw_deploy_status_get_stale (self->status));
@@ -453,6 +460,7 @@ fw_deploy_card_class_init (FwDeployCardClass *klass)
   object_class->dispose = fw_deploy_card_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-deploy-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, FwDeployCard, state_badge);
   gtk_widget_class_bind_template_child (widget_class, FwDeployCard, state_icon);
   gtk_widget_class_bind_template_child (widget_class, FwDeployCard, name_label);
   gtk_widget_class_bind_template_child (widget_class, FwDeployCard, tier_label);
