@@ -89,6 +89,30 @@ set_available (FwDeployPage *self,
 }
 
 static void
+append_state_count (GString       *text,
+                    FwDeployState  state,
+                    guint          count)
+{
+  switch (state)
+    {
+    case FW_DEPLOY_STATE_DOWN:
+      /* TRANSLATORS: environments down, in the header's subtitle */
+      g_string_append_printf (text, _("%u down"), count);
+      break;
+    case FW_DEPLOY_STATE_DEGRADED:
+      g_string_append_printf (text, _("%u degraded"), count);
+      break;
+    case FW_DEPLOY_STATE_HEALTHY:
+      g_string_append_printf (text, _("%u healthy"), count);
+      break;
+    case FW_DEPLOY_STATE_UNKNOWN:
+    default:
+      g_string_append_printf (text, _("%u unknown"), count);
+      break;
+    }
+}
+
+static void
 update_view (FwDeployPage *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->environments));
@@ -111,16 +135,28 @@ update_view (FwDeployPage *self)
       counts[fw_deploy_status_get_state (status)]++;
     }
 
-  if (n == 0)
-    subtitle = NULL;
-  else if (counts[FW_DEPLOY_STATE_HEALTHY] == n)
-    /* TRANSLATORS: header subtitle when every environment is healthy */
-    subtitle = g_strdup_printf (ngettext ("%u environment, healthy", "%u environments, all healthy", n), n);
-  else
-    /* TRANSLATORS: header subtitle, e.g. "3 environments: 1 down, 1 degraded" */
-    subtitle = g_strdup_printf (_("%u environments: %u down, %u degraded, %u unknown"), n,
-                                counts[FW_DEPLOY_STATE_DOWN], counts[FW_DEPLOY_STATE_DEGRADED],
-                                counts[FW_DEPLOY_STATE_UNKNOWN]);
+  if (n > 0)
+    {
+      static const FwDeployState worst_first[] = {
+        FW_DEPLOY_STATE_DOWN, FW_DEPLOY_STATE_DEGRADED, FW_DEPLOY_STATE_UNKNOWN, FW_DEPLOY_STATE_HEALTHY,
+      };
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      /* TRANSLATORS: header subtitle, followed by the states, e.g.
+       * "3 environments: 1 down, 2 healthy" */
+      g_string_printf (text, ngettext ("%u environment: ", "%u environments: ", n), n);
+      for (guint i = 0; i < G_N_ELEMENTS (worst_first); i++)
+        {
+          FwDeployState state = worst_first[i];
+
+          if (counts[state] == 0)
+            continue;
+          if (!g_str_has_suffix (text->str, ": "))
+            g_string_append (text, ", ");
+          append_state_count (text, state, counts[state]);
+        }
+      subtitle = g_string_free (g_steal_pointer (&text), FALSE);
+    }
   adw_window_title_set_subtitle (self->title, subtitle);
 }
 

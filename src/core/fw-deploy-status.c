@@ -1148,10 +1148,13 @@ add_reason (GPtrArray     *reasons,
   *state = MAX (*state, at_least);
 }
 
+/* Counts the firing alerts, and names each kind once (one alert per
+ * instance down is still one name). */
 static guint
 count_firing (const FwDeploySnapshot *snapshot,
               GString                *names)
 {
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint n = 0;
 
   for (guint i = 0; i < snapshot->alerts->len; i++)
@@ -1160,7 +1163,7 @@ count_firing (const FwDeploySnapshot *snapshot,
 
       if (!g_str_equal (alert->state, "firing"))
         continue;
-      if (names != NULL && !strstr (names->str, alert->name))
+      if (g_hash_table_add (seen, alert->name))
         {
           if (names->len > 0)
             g_string_append (names, ", ");
