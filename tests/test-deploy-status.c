@@ -244,6 +244,17 @@ test_evaluate (void)
   g_assert_cmpstr (snapshot->reason, ==,
                    "1 of 2 instances up; 1 alert firing: FishWatchInstanceDown; 20.0% of requests fail (5xx)");
 
+  /* Prometheus that watches nothing cannot vouch for anything. */
+  {
+    g_autoptr(FwDeploySnapshot) blind = healthy_snapshot ();
+
+    blind->instances_up = 0;
+    blind->instances_expected = 0;
+    fw_deploy_snapshot_evaluate (blind);
+    g_assert_cmpint (blind->state, ==, FW_DEPLOY_STATE_DEGRADED);
+    g_assert_cmpstr (blind->reason, ==, "Prometheus scrapes no instance of the job “fishwatch”");
+  }
+
   /* Down outranks degraded, and its reason comes first. */
   snapshot->instances_up = 0;
   fw_deploy_snapshot_evaluate (snapshot);

@@ -338,6 +338,7 @@ test_environment_dialog (void)
   g_assert_false (fw_deploy_environment_dialog_save (dialog));
   g_assert_null (saved);
   g_assert_cmpuint (count_labels (GTK_WIDGET (dialog), "API URL: “staging.example.org” is not an address"), ==, 1);
+  hold_for_screenshot ();
 
   fill (GTK_WIDGET (dialog), "API URL", "https://staging.example.org");
   fill (GTK_WIDGET (dialog), "API Token (optional)", "session-token");

@@ -1207,7 +1207,10 @@ fw_deploy_snapshot_evaluate (FwDeploySnapshot *snapshot)
       return;
     }
 
-  if (snapshot->prometheus_reachable && snapshot->instances_expected > 0 && snapshot->instances_up == 0)
+  if (snapshot->prometheus_reachable && snapshot->prometheus_error == NULL && snapshot->instances_expected == 0)
+    add_reason (reasons, &state, FW_DEPLOY_STATE_DEGRADED,
+                g_strdup_printf (_("Prometheus scrapes no instance of the job “%s”"), PROMETHEUS_JOB));
+  else if (snapshot->prometheus_reachable && snapshot->instances_expected > 0 && snapshot->instances_up == 0)
     add_reason (reasons, &state, FW_DEPLOY_STATE_DOWN,
                 g_strdup_printf (_("No instance up (0 of %d)"), snapshot->instances_expected));
   else if (snapshot->prometheus_reachable && snapshot->instances_up >= 0 &&
