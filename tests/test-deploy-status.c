@@ -776,6 +776,22 @@ test_refresh_refused (void)
   g_assert_false (fw_deploy_status_get_stale (status));
 }
 
+/* Settings edited by hand may lack an address: said, not crashed on. */
+static void
+test_refresh_unset (void)
+{
+  g_autoptr(FwDeployConfig) config = fw_deploy_config_new ();
+  g_autoptr(FwDeployStatus) status = NULL;
+  const FwDeploySnapshot *snapshot;
+
+  config->name = g_strdup ("Development");
+  status = fw_deploy_status_new (config);
+  snapshot = refresh (status);
+  g_assert_cmpstr (snapshot->api_error, ==, "Fish Watch API: no address set");
+  g_assert_cmpstr (snapshot->prometheus_error, ==, "Prometheus: no address set");
+  g_assert_cmpint (snapshot->state, ==, FW_DEPLOY_STATE_UNKNOWN);
+}
+
 /* Offline after a good refresh: the last snapshot stays, marked stale. */
 static void
 test_refresh_stale (Fake          *fake,
@@ -843,6 +859,7 @@ main (int   argc,
   g_test_add ("/deploy-status/refresh/all-sources", Fake, NULL, fake_set_up, test_refresh_all_sources, fake_tear_down);
   g_test_add ("/deploy-status/refresh/faults", Fake, NULL, fake_set_up, test_refresh_faults, fake_tear_down);
   g_test_add_func ("/deploy-status/refresh/refused", test_refresh_refused);
+  g_test_add_func ("/deploy-status/refresh/unset", test_refresh_unset);
   g_test_add ("/deploy-status/refresh/stale", Fake, NULL, fake_set_up, test_refresh_stale, fake_tear_down);
   g_test_add ("/deploy-status/refresh/cancelled", Fake, NULL, fake_set_up, test_refresh_cancelled, fake_tear_down);
 

@@ -1325,8 +1325,9 @@ set_http_error (GError **error,
     g_set_error (error, FW_DEPLOY_ERROR, FW_DEPLOY_ERROR_SERVER, _("request refused (%u)"), status);
 }
 
-/* Sends one request. Returns: the body of a 2xx answer; @body_on_error
- * keeps the body of a 4xx/5xx too (Prometheus explains its refusals). */
+/* Sends one request. Returns: the body of the answer, whatever its status
+ * (Prometheus explains its refusals in it); @error is set for a status
+ * other than 2xx as well as when nothing came back. */
 static GBytes *
 client_send (Client      *client,
              const char  *method,
@@ -1729,7 +1730,10 @@ fw_deploy_fetch (const FwDeployConfig *config,
                                                   "user-agent", "fishwatch/" PACKAGE_VERSION " ",
                                                   NULL);
 
-  fetch_api (&client, config, snapshot);
+  if (is_set (config->api_url))
+    fetch_api (&client, config, snapshot);
+  else
+    snapshot->api_error = g_strdup (_("Fish Watch API: no address set"));
   if (is_set (config->prometheus_url))
     fetch_prometheus (&client, config, snapshot);
   else
