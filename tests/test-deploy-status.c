@@ -830,6 +830,67 @@ test_refresh_cancelled (Fake          *fake,
   g_assert_null (fw_deploy_status_get_snapshot (status));
 }
 
+/* What a refresh saw survives a restart, and shows as stale until the
+ * next refresh. */
+static void
+test_snapshot_json (Fake          *fake,
+                    gconstpointer  data)
+{
+  g_autoptr(FwDeployStatus) status = fake_status (fake);
+  g_autoptr(FwDeployStatus) later = fake_status (fake);
+  g_autoptr(FwDeploySnapshot) back = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) broken = json_from_string ("{\"version\": \"1\"}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const FwDeploySnapshot *snapshot = refresh (status);
+
+  node = fw_deploy_snapshot_to_json (snapshot);
+  text = json_to_string (node, FALSE);
+  g_assert_nonnull (strstr (text, "\"ingest_per_minute\":0.0125"));
+
+  /* JSON has no NaN: a figure Prometheus had no value for is null. */
+  {
+    g_autoptr(FwDeploySnapshot) empty = fw_deploy_snapshot_new ();
+    g_autoptr(JsonNode) empty_node = NULL;
+    g_autoptr(FwDeploySnapshot) empty_back = NULL;
+    g_autofree char *empty_text = NULL;
+
+    empty->fetched_at = 1795755341;
+    empty_node = fw_deploy_snapshot_to_json (empty);
+    empty_text = json_to_string (empty_node, FALSE);
+    g_assert_nonnull (strstr (empty_text, "\"latency_p95\":null"));
+    empty_back = fw_deploy_snapshot_from_json (empty_node, &error);
+    g_assert_no_error (error);
+    g_assert_true (isnan (empty_back->latency_p95));
+  }
+  back = fw_deploy_snapshot_from_json (node, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (back->fetched_at, ==, snapshot->fetched_at);
+  g_assert_cmpstr (back->version, ==, snapshot->version);
+  g_assert_cmpint (back->instances_up, ==, 1);
+  g_assert_cmpuint (back->alerts->len, ==, 2);
+  g_assert_cmpuint (back->targets_down->len, ==, 1);
+  g_assert_cmpstr (back->deploy_user, ==, "Release Bot");
+  g_assert_true (back->commit_mismatch);
+  g_assert_cmpint (back->error_logs, ==, 7);
+  g_assert_cmpuint (back->error_messages->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (back->request_rate, snapshot->request_rate, 1e-9);
+  g_assert_cmpint (back->state, ==, snapshot->state);
+  g_assert_cmpstr (back->reason, ==, snapshot->reason);
+
+  fw_deploy_status_restore (later, g_steal_pointer (&back), "Kept from an earlier run");
+  g_assert_true (fw_deploy_status_get_stale (later));
+  g_assert_cmpstr (fw_deploy_status_get_stale_reason (later), ==, "Kept from an earlier run");
+  g_assert_cmpint (fw_deploy_status_get_state (later), ==, FW_DEPLOY_STATE_DEGRADED);
+  refresh (later);
+  g_assert_false (fw_deploy_status_get_stale (later));
+
+  g_assert_null (fw_deploy_snapshot_from_json (broken, &error));
+  g_assert_error (error, FW_DEPLOY_ERROR, FW_DEPLOY_ERROR_MALFORMED);
+}
+
 static void
 test_create_destroy (void)
 {
@@ -861,6 +922,7 @@ main (int   argc,
   g_test_add_func ("/deploy-status/refresh/refused", test_refresh_refused);
   g_test_add_func ("/deploy-status/refresh/unset", test_refresh_unset);
   g_test_add ("/deploy-status/refresh/stale", Fake, NULL, fake_set_up, test_refresh_stale, fake_tear_down);
+  g_test_add ("/deploy-status/snapshot-json", Fake, NULL, fake_set_up, test_snapshot_json, fake_tear_down);
   g_test_add ("/deploy-status/refresh/cancelled", Fake, NULL, fake_set_up, test_refresh_cancelled, fake_tear_down);
 
   return g_test_run ();

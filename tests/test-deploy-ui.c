@@ -196,6 +196,22 @@ has_snapshot (gpointer data)
   return fw_deploy_status_get_snapshot (status) != NULL && !fw_deploy_status_get_refreshing (status);
 }
 
+typedef struct
+{
+  const char *id;
+} KeptSnapshot;
+
+static gboolean
+snapshot_kept (gpointer data)
+{
+  KeptSnapshot *kept = data;
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "fishwatch", "deployments.json", NULL);
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, kept->id) != NULL &&
+         strstr (text, "\"ready\":true") != NULL;
+}
+
 static gboolean
 both_stale (gpointer data)
 {
@@ -419,6 +435,10 @@ test_admins_only (void)
   g_autoptr(FwSyncController) controller = NULL;
   FwTestServer *server = fw_test_server_start (NULL);
   g_autoptr(FwDeployConfig) environment = NULL;
+  g_autoptr(FwDeployStatus) status = NULL;
+  KeptSnapshot kept = { NULL, };
+  GtkWidget *next_run;
+  GtkWidget *overlay;
   FwDeployPage *page;
   GtkWidget *button;
   FwWindow *window;
@@ -475,7 +495,26 @@ test_admins_only (void)
 
   hold_for_screenshot ();
 
+  /* The snapshot is kept; the next run opens offline and shows it, stale. */
+  kept.id = environment->id;
+  fw_test_wait_until (snapshot_kept, &kept, "the snapshot to be kept");
   gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (fw_test_server_halt (server), ==, 0);
+
+  next_run = adw_window_new ();
+  page = g_object_new (FW_TYPE_DEPLOY_PAGE, NULL);
+  overlay = adw_toast_overlay_new ();
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
+  adw_window_set_content (ADW_WINDOW (next_run), overlay);
+  gtk_window_present (GTK_WINDOW (next_run));
+  fw_test_wait_until (has_snapshot, page, "the kept snapshot");
+  status = g_list_model_get_item (fw_deploy_page_get_environments (page), 0);
+  g_assert_true (fw_deploy_status_get_stale (status));
+  g_assert_cmpuint (count_labels (GTK_WIDGET (page), "Reachable and ready"), ==, 1);
+  g_assert_cmpuint (count_labels (GTK_WIDGET (page), "Stale"), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (next_run));
+  fw_test_server_restart (server);
   g_assert_cmpint (fw_test_server_stop (server), ==, 0);
   fw_test_remove_tree (dir);
 }

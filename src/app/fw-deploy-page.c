@@ -60,6 +60,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void refresh_all (FwDeployPage *self);
+static void keep_snapshots (FwDeployPage *self);
 
 static const SecretSchema *
 token_schema (void)
@@ -234,7 +235,10 @@ on_refreshed_cb (GObject      *source,
   self->in_flight--;
   update_view (self);
   if (self->in_flight == 0)
-    schedule_refresh (self);
+    {
+      keep_snapshots (self);
+      schedule_refresh (self);
+    }
 }
 
 /* Without a token of its own, an environment whose API is the server the
@@ -299,6 +303,7 @@ status_for_config (FwDeployPage         *self,
 typedef struct
 {
   GPtrArray *configs;   /* FwDeployConfig */
+  JsonNode  *kept;      /* id → snapshot, from the last run */
   gboolean   keyring_failed;
 } Loaded;
 
@@ -306,7 +311,95 @@ static void
 loaded_free (Loaded *loaded)
 {
   g_ptr_array_unref (loaded->configs);
+  g_clear_pointer (&loaded->kept, json_node_unref);
   g_free (loaded);
+}
+
+/* The last snapshots, so that an admin who opens Fish Watch offline still
+ * sees how things stood (marked stale). */
+static char *
+dup_kept_path (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "fishwatch", "deployments.json", NULL);
+}
+
+static void
+on_kept_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("The deployments' last snapshots were not kept: %s", error->message);
+}
+
+static void
+keep_snapshots (FwDeployPage *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *path = dup_kept_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) bytes = NULL;
+  char *text;
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->environments)); i++)
+    {
+      g_autoptr(FwDeployStatus) status = g_list_model_get_item (G_LIST_MODEL (self->environments), i);
+      const FwDeploySnapshot *snapshot = fw_deploy_status_get_snapshot (status);
+      const char *id = fw_deploy_status_get_config (status)->id;
+
+      if (snapshot == NULL || id == NULL || snapshot->state == FW_DEPLOY_STATE_UNKNOWN)
+        continue;
+      json_builder_set_member_name (builder, id);
+      json_builder_add_value (builder, fw_deploy_snapshot_to_json (snapshot));
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  text = json_to_string (root, FALSE);
+  bytes = g_bytes_new_take (text, strlen (text));
+  g_mkdir_with_parents (dir, 0700);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                       self->cancellable, on_kept_cb, NULL);
+}
+
+static JsonNode *
+read_kept (void)
+{
+  g_autofree char *path = dup_kept_path ();
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  JsonNode *root;
+
+  if (!g_file_get_contents (path, &text, &length, NULL))
+    return NULL;
+
+  root = json_from_string (text, NULL);
+  if (root != NULL && !JSON_NODE_HOLDS_OBJECT (root))
+    g_clear_pointer (&root, json_node_unref);
+  return root;
+}
+
+static void
+restore_kept (FwDeployStatus *status,
+              JsonNode       *kept)
+{
+  const char *id = fw_deploy_status_get_config (status)->id;
+  JsonNode *node;
+  FwDeploySnapshot *snapshot;
+
+  if (kept == NULL || id == NULL)
+    return;
+
+  node = json_object_get_member (json_node_get_object (kept), id);
+  snapshot = node != NULL ? fw_deploy_snapshot_from_json (node, NULL) : NULL;
+  if (snapshot != NULL)
+    fw_deploy_status_restore (status, snapshot, _("Kept from the last time Fish Watch was open"));
 }
 
 static char *
@@ -334,6 +427,7 @@ load_tokens_thread (GTask        *task,
 {
   Loaded *loaded = task_data;
 
+  loaded->kept = read_kept ();
   for (guint i = 0; i < loaded->configs->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
       FwDeployConfig *config = g_ptr_array_index (loaded->configs, i);
@@ -359,7 +453,12 @@ on_tokens_loaded_cb (GObject      *source,
     return;
 
   for (guint i = 0; i < loaded->configs->len; i++)
-    g_ptr_array_add (statuses, status_for_config (self, g_ptr_array_index (loaded->configs, i)));
+    {
+      FwDeployStatus *status = status_for_config (self, g_ptr_array_index (loaded->configs, i));
+
+      restore_kept (status, loaded->kept);
+      g_ptr_array_add (statuses, status);
+    }
 
   g_list_store_splice (self->environments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->environments)),
                        statuses->pdata, statuses->len);

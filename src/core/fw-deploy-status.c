@@ -1267,6 +1267,274 @@ fw_deploy_snapshot_evaluate (FwDeploySnapshot *snapshot)
     snapshot->reason = g_strdup (_("Ready, no alert firing"));
 }
 
+/* Keeping a snapshot between runs */
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_bool (JsonBuilder *builder,
+          const char  *name,
+          gboolean     value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_boolean_value (builder, value);
+}
+
+/* JSON has no NaN: an unknown figure is null. */
+static void
+add_double (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isnan (value) || isinf (value))
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+/**
+ * fw_deploy_snapshot_to_json:
+ *
+ * Returns: (transfer full): what the snapshot saw, to keep it for the next
+ *   run; its state and reason are worked out again when it is read back
+ */
+JsonNode *
+fw_deploy_snapshot_to_json (const FwDeploySnapshot *snapshot)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_int (builder, "fetched_at", snapshot->fetched_at);
+  add_bool (builder, "api_reachable", snapshot->api_reachable);
+  add_bool (builder, "ready", snapshot->ready);
+  add_string (builder, "version", snapshot->version);
+  add_string (builder, "commit", snapshot->commit);
+  add_string (builder, "environment", snapshot->environment);
+  add_int (builder, "uptime_s", snapshot->uptime_s);
+  add_string (builder, "api_error", snapshot->api_error);
+  add_bool (builder, "prometheus_reachable", snapshot->prometheus_reachable);
+  add_int (builder, "instances_up", snapshot->instances_up);
+  add_int (builder, "instances_expected", snapshot->instances_expected);
+  add_double (builder, "request_rate", snapshot->request_rate);
+  add_double (builder, "error_ratio", snapshot->error_ratio);
+  add_double (builder, "latency_p95", snapshot->latency_p95);
+  add_double (builder, "ingest_per_minute", snapshot->ingest_per_minute);
+  json_builder_set_member_name (builder, "alerts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < snapshot->alerts->len; i++)
+    {
+      FwDeployAlert *alert = g_ptr_array_index (snapshot->alerts, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "name", alert->name);
+      add_string (builder, "state", alert->state);
+      add_string (builder, "severity", alert->severity);
+      add_string (builder, "summary", alert->summary);
+      add_string (builder, "instance", alert->instance);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "targets_down");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < snapshot->targets_down->len; i++)
+    {
+      FwDeployTarget *target = g_ptr_array_index (snapshot->targets_down, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "instance", target->instance);
+      add_string (builder, "last_error", target->last_error);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  add_string (builder, "prometheus_error", snapshot->prometheus_error);
+  add_bool (builder, "gitlab_configured", snapshot->gitlab_configured);
+  add_string (builder, "deploy_commit", snapshot->deploy_commit);
+  add_string (builder, "deploy_ref", snapshot->deploy_ref);
+  add_string (builder, "deploy_user", snapshot->deploy_user);
+  add_string (builder, "deploy_status", snapshot->deploy_status);
+  add_int (builder, "deploy_time", snapshot->deploy_time);
+  add_string (builder, "pipeline_status", snapshot->pipeline_status);
+  add_string (builder, "pipeline_url", snapshot->pipeline_url);
+  add_bool (builder, "commit_mismatch", snapshot->commit_mismatch);
+  add_string (builder, "gitlab_error", snapshot->gitlab_error);
+  add_bool (builder, "elastic_configured", snapshot->elastic_configured);
+  add_int (builder, "error_logs", snapshot->error_logs);
+  json_builder_set_member_name (builder, "error_messages");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < snapshot->error_messages->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (snapshot->error_messages, i));
+  json_builder_end_array (builder);
+  add_string (builder, "kibana_link", snapshot->kibana_link);
+  add_string (builder, "elastic_error", snapshot->elastic_error);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static char *
+dup_member (JsonObject *object,
+            const char *name)
+{
+  return g_strdup (string_member (object, name));
+}
+
+static gint64
+int_or (JsonObject *object,
+        const char *name,
+        gint64      fallback)
+{
+  gint64 value = fallback;
+
+  int_member (object, name, &value);
+  return value;
+}
+
+static double
+double_or_nan (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NAN;
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return (double) json_node_get_int (node);
+  return NAN;
+}
+
+/**
+ * fw_deploy_snapshot_from_json:
+ *
+ * Reads back what fw_deploy_snapshot_to_json() wrote, and works out its
+ * state and reason again.
+ *
+ * Returns: (transfer full) (nullable): the snapshot, or %NULL with @error
+ *   set when @node is not one
+ */
+FwDeploySnapshot *
+fw_deploy_snapshot_from_json (JsonNode  *node,
+                              GError   **error)
+{
+  g_autoptr(FwDeploySnapshot) snapshot = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  gint64 fetched_at = 0;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  if (object == NULL || !int_member (object, "fetched_at", &fetched_at) || fetched_at <= 0)
+    {
+      set_malformed (error, "fetched_at");
+      return NULL;
+    }
+
+  snapshot = fw_deploy_snapshot_new ();
+  snapshot->fetched_at = fetched_at;
+  snapshot->api_reachable = json_object_get_boolean_member_with_default (object, "api_reachable", FALSE);
+  snapshot->ready = json_object_get_boolean_member_with_default (object, "ready", FALSE);
+  snapshot->version = dup_member (object, "version");
+  snapshot->commit = dup_member (object, "commit");
+  snapshot->environment = dup_member (object, "environment");
+  snapshot->uptime_s = int_or (object, "uptime_s", -1);
+  snapshot->api_error = dup_member (object, "api_error");
+  snapshot->prometheus_reachable = json_object_get_boolean_member_with_default (object, "prometheus_reachable", FALSE);
+  snapshot->instances_up = (int) int_or (object, "instances_up", -1);
+  snapshot->instances_expected = (int) int_or (object, "instances_expected", -1);
+  snapshot->request_rate = double_or_nan (object, "request_rate");
+  snapshot->error_ratio = double_or_nan (object, "error_ratio");
+  snapshot->latency_p95 = double_or_nan (object, "latency_p95");
+  snapshot->ingest_per_minute = double_or_nan (object, "ingest_per_minute");
+
+  array = array_member (object, "alerts");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      FwDeployAlert *alert;
+
+      if (string_member (item, "name") == NULL || string_member (item, "state") == NULL)
+        continue;
+      alert = g_new0 (FwDeployAlert, 1);
+      alert->name = dup_member (item, "name");
+      alert->state = dup_member (item, "state");
+      alert->severity = dup_member (item, "severity");
+      alert->summary = dup_member (item, "summary");
+      alert->instance = dup_member (item, "instance");
+      g_ptr_array_add (snapshot->alerts, alert);
+    }
+
+  array = array_member (object, "targets_down");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      FwDeployTarget *target;
+
+      if (item == NULL)
+        continue;
+      target = g_new0 (FwDeployTarget, 1);
+      target->instance = dup_member (item, "instance");
+      target->last_error = dup_member (item, "last_error");
+      g_ptr_array_add (snapshot->targets_down, target);
+    }
+
+  snapshot->prometheus_error = dup_member (object, "prometheus_error");
+  snapshot->gitlab_configured = json_object_get_boolean_member_with_default (object, "gitlab_configured", FALSE);
+  snapshot->deploy_commit = dup_member (object, "deploy_commit");
+  snapshot->deploy_ref = dup_member (object, "deploy_ref");
+  snapshot->deploy_user = dup_member (object, "deploy_user");
+  snapshot->deploy_status = dup_member (object, "deploy_status");
+  snapshot->deploy_time = int_or (object, "deploy_time", 0);
+  snapshot->pipeline_status = dup_member (object, "pipeline_status");
+  snapshot->pipeline_url = dup_member (object, "pipeline_url");
+  snapshot->commit_mismatch = json_object_get_boolean_member_with_default (object, "commit_mismatch", FALSE);
+  snapshot->gitlab_error = dup_member (object, "gitlab_error");
+  snapshot->elastic_configured = json_object_get_boolean_member_with_default (object, "elastic_configured", FALSE);
+  snapshot->error_logs = int_or (object, "error_logs", -1);
+  array = array_member (object, "error_messages");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_ptr_array_add (snapshot->error_messages, g_strdup (json_node_get_string (element)));
+    }
+  snapshot->kibana_link = dup_member (object, "kibana_link");
+  snapshot->elastic_error = dup_member (object, "elastic_error");
+
+  /* The deployed commit must be at least as long as a short hash. */
+  if (snapshot->commit_mismatch && (snapshot->commit == NULL || snapshot->deploy_commit == NULL))
+    snapshot->commit_mismatch = FALSE;
+
+  fw_deploy_snapshot_evaluate (snapshot);
+  return g_steal_pointer (&snapshot);
+}
+
 /* Fetching, in a worker thread */
 
 typedef struct
@@ -2006,6 +2274,29 @@ apply_snapshot (FwDeployStatus   *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REASON]);
   if (old_stale != self->stale)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * fw_deploy_status_restore:
+ * @snapshot: (transfer full): a snapshot kept from an earlier run
+ * @reason: why it is not fresh, shown with it
+ *
+ * Shows @snapshot, marked stale, until a refresh brings a new one.
+ */
+void
+fw_deploy_status_restore (FwDeployStatus   *self,
+                          FwDeploySnapshot *snapshot,
+                          const char       *reason)
+{
+  g_return_if_fail (FW_IS_DEPLOY_STATUS (self));
+  g_return_if_fail (snapshot != NULL);
+
+  apply_snapshot (self, snapshot);
+  self->stale = TRUE;
+  g_free (self->stale_reason);
+  self->stale_reason = g_strdup (reason);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 

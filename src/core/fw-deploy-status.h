@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "fw-types.h"
 
@@ -146,6 +147,9 @@ gboolean          fw_deploy_config_validate     (const FwDeployConfig *config,
 FwDeploySnapshot *fw_deploy_snapshot_new        (void);
 void              fw_deploy_snapshot_free       (FwDeploySnapshot  *snapshot);
 void              fw_deploy_snapshot_evaluate   (FwDeploySnapshot  *snapshot);
+JsonNode         *fw_deploy_snapshot_to_json    (const FwDeploySnapshot *snapshot);
+FwDeploySnapshot *fw_deploy_snapshot_from_json  (JsonNode          *node,
+                                                 GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FwDeploySnapshot, fw_deploy_snapshot_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FwDeployConfig, fw_deploy_config_free)
@@ -216,6 +220,9 @@ gboolean                fw_deploy_status_get_refreshing (FwDeployStatus    *self
 guint                   fw_deploy_status_get_failures   (FwDeployStatus    *self);
 void                    fw_deploy_status_set_snapshot   (FwDeployStatus    *self,
                                                          FwDeploySnapshot  *snapshot);
+void                    fw_deploy_status_restore        (FwDeployStatus    *self,
+                                                         FwDeploySnapshot  *snapshot,
+                                                         const char        *reason);
 void                    fw_deploy_status_refresh_async  (FwDeployStatus    *self,
                                                          GCancellable      *cancellable,
                                                          GAsyncReadyCallback callback,
