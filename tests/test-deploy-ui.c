@@ -493,6 +493,15 @@ test_admins_only (void)
   /* The server was started as "development", the card's tier. */
   g_assert_cmpuint (count_labels (GTK_WIDGET (page), "Development · 127.0.0.1"), ==, 1);
 
+  /* Ctrl+R, which syncs elsewhere, refreshes the page it is pressed on. */
+  {
+    g_autoptr(FwDeployStatus) shown = g_list_model_get_item (fw_deploy_page_get_environments (page), 0);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL);
+    g_assert_true (fw_deploy_status_get_refreshing (shown));
+    fw_test_wait_until (has_snapshot, page, "the refresh Ctrl+R asked for");
+  }
+
   hold_for_screenshot ();
 
   /* The snapshot is kept; the next run opens offline and shows it, stale. */
