@@ -75,10 +75,10 @@ struct _FwWindow
   GtkLabel             *sync_label;
   GtkWidget            *sync_button;
   FwSyncPage           *sync_page;
+  FwDeployPage         *deploy_page;
   FwComparePage        *compare_page;
   FwFarmStock          *farm_stock;
   FwUnitLogbook        *farm_logbook;
-  FwDeployPage         *deploy_page;
 };
 
 G_DEFINE_FINAL_TYPE (FwWindow, fw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1091,10 +1091,10 @@ fw_window_class_init (FwWindowClass *klass)
   g_type_ensure (FW_TYPE_FARM);
   g_type_ensure (FW_TYPE_UNIT_PAGE);
   g_type_ensure (FW_TYPE_SYNC_PAGE);
+  g_type_ensure (FW_TYPE_DEPLOY_PAGE);
   g_type_ensure (FW_TYPE_COMPARE_PAGE);
   g_type_ensure (FW_TYPE_FARM_STOCK);
   g_type_ensure (FW_TYPE_UNIT_LOGBOOK);
-  g_type_ensure (FW_TYPE_DEPLOY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/fw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FwWindow, toast_overlay);
