@@ -440,8 +440,15 @@ fake_handler_cb (SoupServer        *server,
   const char *fixture;
   gsize length = 0;
 
-  g_ptr_array_add (fake->requests, g_strdup_printf ("%s %s?%s", soup_server_message_get_method (message),
-                                                    raw_path, raw_query ?: ""));
+  {
+    SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+    const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+    const char *gitlab_token = soup_message_headers_get_one (headers, "PRIVATE-TOKEN");
+
+    g_ptr_array_add (fake->requests, g_strdup_printf ("%s %s?%s auth=%s", soup_server_message_get_method (message),
+                                                      raw_path, raw_query ?: "",
+                                                      authorization ?: gitlab_token ?: ""));
+  }
 
   g_hash_table_iter_init (&iter, fake->answers);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -560,6 +567,7 @@ fake_config (Fake *fake)
   config->gitlab_project = g_strdup ("fishwatch/fishwatch");
   config->gitlab_token = g_strdup ("glpat-test");
   config->elastic_url = g_strdup (fake->url);
+  config->elastic_api_key = g_strdup ("es-key");
   config->kibana_url = g_strdup ("https://kibana.example.org");
   config->timeout = 2;
   return config;
@@ -652,6 +660,7 @@ test_refresh_all_sources (Fake          *fake,
    * (The project goes out as one segment, fishwatch%2Ffishwatch, which
    * SoupServer decodes before we see it.) */
   g_assert_true (fake_saw (fake, "GET /api/v4/projects/fishwatch/fishwatch/deployments?environment=staging"));
+  g_assert_nonnull (strstr (g_ptr_array_index (fake->requests, fake->requests->len - 4), "auth=glpat-test"));
   g_assert_true (fake_saw (fake, "GET /api/v4/projects/fishwatch/fishwatch/pipelines?"));
   g_assert_nonnull (strstr (g_ptr_array_index (fake->requests, fake->requests->len - 3), "&ref=main"));
 
@@ -659,7 +668,10 @@ test_refresh_all_sources (Fake          *fake,
   g_assert_cmpint (snapshot->error_logs, ==, 7);
   g_assert_cmpuint (snapshot->error_messages->len, ==, 2);
   g_assert_true (g_str_has_prefix (snapshot->kibana_link, "https://kibana.example.org/app/discover#/"));
-  g_assert_true (fake_saw (fake, "POST /fishwatch-staging-*/_count"));
+  g_assert_true (fake_saw (fake, "POST /fishwatch-staging-*/_count? auth=ApiKey es-key"));
+  g_assert_true (fake_saw (fake, "GET /api/v1/status? auth=Bearer admin-session"));
+  /* Readiness needs no token: it is what a load balancer asks. */
+  g_assert_true (fake_saw (fake, "GET /readyz? auth="));
 
   g_assert_cmpint (snapshot->state, ==, FW_DEPLOY_STATE_DEGRADED);
   g_assert_true (g_str_has_prefix (snapshot->reason, "1 of 2 instances up; 1 alert firing: FishWatchInstanceDown"));

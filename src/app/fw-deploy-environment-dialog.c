@@ -33,6 +33,7 @@ struct _FwDeployEnvironmentDialog
   AdwEntryRow          *gitlab_project_row;
   AdwPasswordEntryRow  *gitlab_token_row;
   AdwEntryRow          *elastic_url_row;
+  AdwPasswordEntryRow  *elastic_key_row;
   AdwEntryRow          *kibana_url_row;
   AdwPreferencesGroup  *remove_group;
 };
@@ -78,6 +79,7 @@ read_form (FwDeployEnvironmentDialog *self)
   config->gitlab_project = dup_text (self->gitlab_project_row);
   config->gitlab_token = dup_text (self->gitlab_token_row);
   config->elastic_url = dup_text (self->elastic_url_row);
+  config->elastic_api_key = dup_text (self->elastic_key_row);
   config->kibana_url = dup_text (self->kibana_url_row);
   return config;
 }
@@ -148,6 +150,7 @@ fw_deploy_environment_dialog_class_init (FwDeployEnvironmentDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwDeployEnvironmentDialog, gitlab_project_row);
   gtk_widget_class_bind_template_child (widget_class, FwDeployEnvironmentDialog, gitlab_token_row);
   gtk_widget_class_bind_template_child (widget_class, FwDeployEnvironmentDialog, elastic_url_row);
+  gtk_widget_class_bind_template_child (widget_class, FwDeployEnvironmentDialog, elastic_key_row);
   gtk_widget_class_bind_template_child (widget_class, FwDeployEnvironmentDialog, kibana_url_row);
   gtk_widget_class_bind_template_child (widget_class, FwDeployEnvironmentDialog, remove_group);
 
@@ -198,6 +201,7 @@ fw_deploy_environment_dialog_new (GtkWindow            *parent,
   set_text (self->gitlab_project_row, config->gitlab_project);
   set_text (self->gitlab_token_row, config->gitlab_token);
   set_text (self->elastic_url_row, config->elastic_url);
+  set_text (self->elastic_key_row, config->elastic_api_key);
   set_text (self->kibana_url_row, config->kibana_url);
   return self;
 }

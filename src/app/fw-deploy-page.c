@@ -435,6 +435,8 @@ load_tokens_thread (GTask        *task,
       config->api_token = lookup_token (config->id, "api", &loaded->keyring_failed);
       if (config->gitlab_url != NULL)
         config->gitlab_token = lookup_token (config->id, "gitlab", &loaded->keyring_failed);
+      if (config->elastic_url != NULL)
+        config->elastic_api_key = lookup_token (config->id, "elasticsearch", &loaded->keyring_failed);
     }
 
   g_task_return_boolean (task, TRUE);
@@ -579,6 +581,7 @@ on_environment_saved_cb (FwDeployPage   *self,
 
   store_token (self, config->id, config->name, "api", config->api_token);
   store_token (self, config->id, config->name, "gitlab", config->gitlab_token);
+  store_token (self, config->id, config->name, "elasticsearch", config->elastic_api_key);
 
   update_view (self);
   self->in_flight++;
@@ -600,6 +603,7 @@ on_environment_removed_cb (FwDeployPage *self,
   g_signal_handlers_unblock_by_func (self->settings, fw_deploy_page_reload, self);
   store_token (self, id, NULL, "api", NULL);
   store_token (self, id, NULL, "gitlab", NULL);
+  store_token (self, id, NULL, "elasticsearch", NULL);
   update_view (self);
 }
 

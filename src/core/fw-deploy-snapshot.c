@@ -115,6 +115,7 @@ fw_deploy_config_copy (const FwDeployConfig *config)
   copy->gitlab_project = g_strdup (config->gitlab_project);
   copy->gitlab_token = g_strdup (config->gitlab_token);
   copy->elastic_url = g_strdup (config->elastic_url);
+  copy->elastic_api_key = g_strdup (config->elastic_api_key);
   copy->kibana_url = g_strdup (config->kibana_url);
   copy->timeout = config->timeout;
   return copy;
@@ -135,6 +136,7 @@ fw_deploy_config_free (FwDeployConfig *config)
   g_free (config->gitlab_project);
   g_free (config->gitlab_token);
   g_free (config->elastic_url);
+  g_free (config->elastic_api_key);
   g_free (config->kibana_url);
   g_free (config);
 }

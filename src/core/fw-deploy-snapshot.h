@@ -60,6 +60,7 @@ typedef struct
   char         *gitlab_project;     /* "group/project" or its id */
   char         *gitlab_token;
   char         *elastic_url;        /* NULL or "": no Elasticsearch */
+  char         *elastic_api_key;    /* sent as "Authorization: ApiKey …" */
   char         *kibana_url;
   guint         timeout;            /* seconds per request; 0 for 10 */
 } FwDeployConfig;

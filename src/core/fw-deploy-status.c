@@ -477,6 +477,8 @@ fetch_elastic (Client               *client,
   g_autofree char *search_body = g_strdup_printf (
     "{\"size\":%d,\"sort\":[{\"@timestamp\":\"desc\"}],\"_source\":[\"@timestamp\",\"message\"],\"query\":%s}",
     MAX_ERROR_MESSAGES, filter);
+  g_autofree char *authorization = is_set (config->elastic_api_key)
+                                   ? g_strconcat ("ApiKey ", config->elastic_api_key, NULL) : NULL;
   const char *source = _("Elasticsearch");
   const char *text;
   gsize length = 0;
@@ -486,7 +488,7 @@ fetch_elastic (Client               *client,
   if (is_set (config->kibana_url))
     snapshot->kibana_link = kibana_link (config);
 
-  answer = client_send (client, "POST", count_url, NULL, NULL, count_body, &status, &error);
+  answer = client_send (client, "POST", count_url, "Authorization", authorization, count_body, &status, &error);
   if (error != NULL)
     goto failed;
   text = g_bytes_get_data (answer, &length);
@@ -497,7 +499,7 @@ fetch_elastic (Client               *client,
     return;
 
   g_clear_pointer (&answer, g_bytes_unref);
-  answer = client_send (client, "POST", search_url, NULL, NULL, search_body, &status, &error);
+  answer = client_send (client, "POST", search_url, "Authorization", authorization, search_body, &status, &error);
   if (error != NULL)
     goto failed;
   text = g_bytes_get_data (answer, &length);
