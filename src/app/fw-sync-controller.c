@@ -599,6 +599,21 @@ fw_sync_controller_get_username (FwSyncController *self)
 }
 
 /**
+ * fw_sync_controller_get_token:
+ *
+ * Returns: (nullable): the session token, %NULL when signed out or while
+ *   the keyring has not answered yet. The admin view asks the server with
+ *   it whether the user is an administrator.
+ */
+const char *
+fw_sync_controller_get_token (FwSyncController *self)
+{
+  g_return_val_if_fail (FW_IS_SYNC_CONTROLLER (self), NULL);
+
+  return self->token;
+}
+
+/**
  * fw_sync_controller_dup_ca_file:
  *
  * Returns: (transfer full): the certificate authority file trusted for the

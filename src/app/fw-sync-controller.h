@@ -25,6 +25,7 @@ guint             fw_sync_controller_get_pending     (FwSyncController   *self);
 FwTime            fw_sync_controller_get_last_success (FwSyncController  *self);
 const char       *fw_sync_controller_get_server_url  (FwSyncController   *self);
 const char       *fw_sync_controller_get_username    (FwSyncController   *self);
+const char       *fw_sync_controller_get_token       (FwSyncController   *self);
 char             *fw_sync_controller_dup_ca_file     (FwSyncController   *self);
 void              fw_sync_controller_sync_now        (FwSyncController   *self);
 void              fw_sync_controller_refresh         (FwSyncController   *self);

@@ -19,6 +19,7 @@
 #include "fw-alerts-page.h"
 #include "fw-app-util.h"
 #include "fw-compare-page.h"
+#include "fw-deploy-page.h"
 #include "fw-entry-dialog.h"
 #include "fw-farm-stock.h"
 #include "fw-import-dialog.h"
@@ -77,6 +78,7 @@ struct _FwWindow
   GtkLabel             *sync_label;
   GtkWidget            *sync_button;
   FwSyncPage           *sync_page;
+  FwDeployPage         *deploy_page;
   FwComparePage        *compare_page;
   FwFarmStock          *farm_stock;
   FwUnitLogbook        *farm_logbook;
@@ -577,6 +579,7 @@ fw_window_set_sync_controller (FwWindow         *self,
   g_signal_connect_object (controller, "synced", G_CALLBACK (on_synced_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (controller, "keyring-failed", G_CALLBACK (on_keyring_failed_cb), self, G_CONNECT_SWAPPED);
   fw_sync_page_set_controller (self->sync_page, controller, self->cache);
+  fw_deploy_page_set_sync_controller (self->deploy_page, controller);
   gtk_widget_set_visible (self->sync_button, TRUE);
   update_sync_status (self);
 }
@@ -610,6 +613,13 @@ sync_now_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   FwWindow *self = FW_WINDOW (widget);
+
+  /* Ctrl+R on the Deployments page refreshes what it shows. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "deployments") == 0)
+    {
+      fw_deploy_page_refresh (self->deploy_page);
+      return;
+    }
 
   if (self->sync == NULL)
     return;
@@ -1048,6 +1058,20 @@ show_compare_action (GtkWidget  *widget,
   present_farm_page (self, "compare");
 }
 
+static void
+show_deployments_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FwWindow *self = FW_WINDOW (widget);
+
+  if (!fw_deploy_page_get_available (self->deploy_page) ||
+      !g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "farm"))
+    return;
+
+  present_farm_page (self, "deployments");
+}
+
 /**
  * fw_window_set_cache:
  * @demo: whether to make the demo farm when there is none, and keep its
@@ -1336,6 +1360,7 @@ fw_window_class_init (FwWindowClass *klass)
   g_type_ensure (FW_TYPE_FARM);
   g_type_ensure (FW_TYPE_UNIT_PAGE);
   g_type_ensure (FW_TYPE_SYNC_PAGE);
+  g_type_ensure (FW_TYPE_DEPLOY_PAGE);
   g_type_ensure (FW_TYPE_COMPARE_PAGE);
   g_type_ensure (FW_TYPE_FARM_STOCK);
   g_type_ensure (FW_TYPE_UNIT_LOGBOOK);
@@ -1373,6 +1398,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FwWindow, alerts_button);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_stock);
   gtk_widget_class_bind_template_child (widget_class, FwWindow, farm_logbook);
+  gtk_widget_class_bind_template_child (widget_class, FwWindow, deploy_page);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_unit_page_go_back_cb);
@@ -1390,6 +1416,7 @@ fw_window_class_init (FwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-entry", NULL, new_entry_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-stock", NULL, show_farm_stock_action);
   gtk_widget_class_install_action (widget_class, "win.show-farm-logbook", NULL, show_farm_logbook_action);
+  gtk_widget_class_install_action (widget_class, "win.show-deployments", NULL, show_deployments_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.import-history", NULL, import_history_action);
   gtk_widget_class_install_action (widget_class, "win.edit-entry", "s", edit_entry_action);

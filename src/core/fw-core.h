@@ -27,6 +27,7 @@
 #include "fw-outbox.h"
 #include "fw-sync.h"
 #include "fw-demo.h"
+#include "fw-deploy-status.h"
 #include "fw-format.h"
 #include "fw-chart-axis.h"
 #include "fw-chart-series.h"

@@ -1704,6 +1704,9 @@ handle_status (FwRequest *request)
   json_builder_add_string_value (builder, started);
   json_builder_set_member_name (builder, "uptime_seconds");
   json_builder_add_int_value (builder, (gint64) fw_server_get_uptime (request->server));
+  /* What /readyz would answer, so one call tells the admin view. */
+  json_builder_set_member_name (builder, "ready");
+  json_builder_add_boolean_value (builder, store_ok);
   json_builder_set_member_name (builder, "store");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "kind");
