@@ -1077,6 +1077,24 @@ test_window_alerts (Fixture       *fixture,
     g_assert_true (rf->enabled);
   }
 
+  /* Four critical alerts at once are one notification. */
+  for (guint i = 0; i < 4; i++)
+    {
+      FwAlertEvent burst = { FW_ALERT_EVENT_FIRE, FW_ALERT_CONDITION_SILENT, FW_SEVERITY_CRITICAL,
+                             DEMO_NOW - 60, NAN, NAN };
+      g_autoptr(FwAlert) quiet = fw_alert_new_for_event (fw_record_get_uuid (FW_RECORD (unit)), NULL,
+                                                         FW_PARAMETER_DISSOLVED_OXYGEN, &burst, FALSE);
+
+      g_assert_true (fw_cache_save_record (cache, FW_RECORD (quiet), &error));
+      g_assert_no_error (error);
+    }
+  notifications_sent = 0;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.reload", NULL));
+  fw_test_wait_until (notification_sent, NULL, "a notification of the burst");
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpuint (notifications_sent, ==, 1);
+  g_assert_cmpstr (last_notification, ==, "alerts-many");
+
   g_free (check.uuid);
 }
 

@@ -156,6 +156,30 @@ on_reminder_check_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Many critical alerts at once (a gateway gone quiet at night) are one
+ * notification, not a wall of them. */
+#define MAX_SINGLE_NOTIFICATIONS 3
+
+static void
+notify_many (FwAlertMonitor *self,
+             guint           n_new)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autoptr(GIcon) icon = g_themed_icon_new ("dialog-error-symbolic");
+  g_autofree char *title = NULL;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new critical alert", "%u new critical alerts", n_new),
+                           n_new);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, _("Open Fish Watch to see them and acknowledge each"));
+  g_notification_set_icon (notification, icon);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+  g_notification_set_default_action_and_target (notification, "app.open-alert", "s", "");
+  g_notification_add_button_with_target (notification, _("Open"), "app.open-alert", "s", "");
+
+  g_signal_emit (self, signals[SEND_NOTIFICATION], 0, "alerts-many", notification);
+}
+
 /* New critical alerts become notifications; alerts that are no longer
  * firing take theirs back. The first read after start-up only takes note:
  * what was firing before is in the window already, not news. */
@@ -163,6 +187,7 @@ static void
 tell_people (FwAlertMonitor *self)
 {
   FwTime now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key;
 
@@ -178,8 +203,14 @@ tell_people (FwAlertMonitor *self)
 
       g_hash_table_insert (self->notified, g_strdup (uuid), GSIZE_TO_POINTER ((gsize) now));
       if (!self->first_load)
-        notify_alert (self, alert, FALSE);
+        g_ptr_array_add (fresh, alert);
     }
+
+  if (fresh->len > MAX_SINGLE_NOTIFICATIONS)
+    notify_many (self, fresh->len);
+  else
+    for (guint i = 0; i < fresh->len; i++)
+      notify_alert (self, g_ptr_array_index (fresh, i), FALSE);
 
   g_hash_table_iter_init (&iter, self->notified);
   while (g_hash_table_iter_next (&iter, &key, NULL))

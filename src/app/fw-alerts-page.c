@@ -180,6 +180,21 @@ compare_times (FwAlert *a,
 }
 
 static int
+compare_severities (FwAlert *a,
+                    FwAlert *b)
+{
+  return (int) fw_alert_get_severity (b) - (int) fw_alert_get_severity (a);
+}
+
+static int
+compare_units (FwAlertsPage *self,
+               FwAlert      *a,
+               FwAlert      *b)
+{
+  return g_utf8_collate (unit_name_of (self, a), unit_name_of (self, b));
+}
+
+static int
 sort_cb (gconstpointer a,
          gconstpointer b,
          gpointer      user_data)
@@ -194,20 +209,33 @@ sort_cb (gconstpointer a,
   if (order != 0)
     return order;
 
+  /* Each order falls back on the others: alerts raised together (a
+   * gateway gone quiet) still read worst first, then by unit. */
   switch ((SortOrder) gtk_drop_down_get_selected (self->sort_order))
     {
     case SORT_SEVERITY:
-      order = (int) fw_alert_get_severity (alert_b) - (int) fw_alert_get_severity (alert_a);
+      order = compare_severities (alert_a, alert_b);
+      if (order == 0)
+        order = compare_times (alert_a, alert_b);
       break;
     case SORT_UNIT:
-      order = g_utf8_collate (unit_name_of (self, alert_a), unit_name_of (self, alert_b));
+      order = compare_units (self, alert_a, alert_b);
+      if (order == 0)
+        order = compare_severities (alert_a, alert_b);
       break;
     case SORT_NEWEST:
     default:
+      order = compare_times (alert_a, alert_b);
+      if (order == 0)
+        order = compare_severities (alert_a, alert_b);
       break;
     }
 
-  return order != 0 ? order : compare_times (alert_a, alert_b);
+  if (order == 0)
+    order = compare_units (self, alert_a, alert_b);
+  if (order == 0)
+    order = (int) fw_alert_get_fields (alert_a)->parameter - (int) fw_alert_get_fields (alert_b)->parameter;
+  return order;
 }
 
 static char *

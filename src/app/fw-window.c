@@ -935,7 +935,7 @@ on_alert_acknowledged_cb (FwWindow *self)
 
 /**
  * fw_window_show_alert:
- * @uuid: an alert of the farm on screen
+ * @uuid: an alert of the farm on screen, or "" for the alerts page alone
  * @acknowledge: whether to ask for the acknowledgement at once
  *
  * What a notification's buttons do: the alerts page, and the alert.
@@ -960,7 +960,7 @@ fw_window_show_alert (FwWindow   *self,
     }
 
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-alerts", NULL);
-  if (acknowledge)
+  if (acknowledge && *uuid != '\0')
     fw_alerts_page_acknowledge_when_loaded (self->alerts_page, uuid);
 }
 

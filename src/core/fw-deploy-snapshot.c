@@ -263,11 +263,25 @@ fw_deploy_config_validate (const FwDeployConfig  *config,
       return FALSE;
     }
 
+  if (!is_set (config->api_url))
+    {
+      g_set_error_literal (error, FW_DEPLOY_ERROR, FW_DEPLOY_ERROR_INVALID,
+                           _("API URL: the address of the environment’s Fish Watch server is needed"));
+      return FALSE;
+    }
+
   if (!is_http_url (config->api_url))
     {
       g_set_error (error, FW_DEPLOY_ERROR, FW_DEPLOY_ERROR_INVALID,
                    _("API URL: “%s” is not an address such as https://fishwatch.example.org"),
                    config->api_url ?: "");
+      return FALSE;
+    }
+
+  if (!is_set (config->prometheus_url))
+    {
+      g_set_error_literal (error, FW_DEPLOY_ERROR, FW_DEPLOY_ERROR_INVALID,
+                           _("Prometheus URL: the address of the Prometheus that watches it is needed"));
       return FALSE;
     }
 
