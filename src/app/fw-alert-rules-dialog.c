@@ -40,7 +40,7 @@ static const char *const field_titles[N_FIELDS] = {
   N_("Warning below"),
   N_("Warning above"),
   N_("Critical above"),
-  N_("Ends this far back inside"),
+  N_("Resolves this far inside the limit"),
   N_("Minutes past a limit before firing"),
   N_("Aerators when dawn is projected below"),
 };
