@@ -26,7 +26,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
+#if HAVE_POSTGRESQL
 #include <libpq-fe.h>
+#endif
 
 #include "fw-test-server.h"
 #include "fw-test-util.h"
@@ -47,6 +49,13 @@ server_program (void)
   return program;
 }
 
+gboolean
+fw_test_server_uses_postgres (void)
+{
+  return g_strcmp0 (g_getenv ("FW_TEST_STORE"), "postgresql") == 0;
+}
+
+#if HAVE_POSTGRESQL
 /* The test's PostgreSQL server, shared by every store of the process. */
 typedef struct
 {
@@ -62,12 +71,6 @@ typedef struct
 } Postgres;
 
 static Postgres *postgres;
-
-gboolean
-fw_test_server_uses_postgres (void)
-{
-  return g_strcmp0 (g_getenv ("FW_TEST_STORE"), "postgresql") == 0;
-}
 
 /* Debian keeps the server programs out of PATH, by major version. */
 static char *
@@ -308,6 +311,32 @@ fw_test_postgres_new_database (void)
   return postgres_conninfo (name);
 }
 
+#else
+char *
+fw_test_postgres_new_database (void)
+{
+  g_assert_not_reached ();
+}
+
+void
+fw_test_postgres_start (void)
+{
+  g_assert_not_reached ();
+}
+
+void
+fw_test_postgres_stop (void)
+{
+  g_assert_not_reached ();
+}
+
+static char *
+find_postgres_bindir (void)
+{
+  return NULL;
+}
+#endif
+
 /**
  * fw_test_server_check_store:
  *
@@ -321,6 +350,12 @@ fw_test_server_check_store (void)
 
   if (!fw_test_server_uses_postgres ())
     return;
+
+  if (!HAVE_POSTGRESQL)
+    {
+      g_print ("1..0 # SKIP fishwatch-server was built without PostgreSQL (libpq)\n");
+      exit (0);
+    }
 
   bindir = find_postgres_bindir ();
   if (bindir == NULL)

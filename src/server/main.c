@@ -14,7 +14,9 @@
 #include "fw-alert-engine.h"
 #include "fw-build-info.h"
 #include "fw-password.h"
+#if HAVE_POSTGRESQL
 #include "fw-pg-store.h"
+#endif
 #include "fw-server-log.h"
 #include "fw-server.h"
 #include "fw-sqlite-store.h"
@@ -62,8 +64,17 @@ open_store (GError **error)
       return NULL;
     }
 
+#if HAVE_POSTGRESQL
   if (fw_pg_store_is_conninfo (db_path))
     return (FwStore *) fw_pg_store_open (db_path, PG_STORE_CONNECTIONS, error);
+#else
+  if (g_str_has_prefix (db_path, "postgresql://") || g_str_has_prefix (db_path, "postgres://"))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           "This fishwatch-server was built without PostgreSQL (-Dpostgresql=disabled)");
+      return NULL;
+    }
+#endif
 
   return (FwStore *) fw_sqlite_store_open (db_path, STORE_CONNECTIONS, error);
 }
