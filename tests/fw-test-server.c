@@ -177,7 +177,7 @@ fw_test_postgres_start (void)
   const char *argv[] = {
     program, "-D", postgres->data, "-k", postgres->dir, "-p", port,
     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-    "-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "log_min_messages=fatal",
+    "-c", "full_page_writes=off", "-c", "max_connections=200", "-c", "log_min_messages=panic",
     NULL
   };
 
