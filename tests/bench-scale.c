@@ -24,6 +24,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sqlite3.h>
+#include <glib/gstdio.h>
+#if HAVE_POSTGRESQL
+#include <libpq-fe.h>
+#endif
 
 #include "fw-core.h"
 #include "fw-test-balancer.h"
@@ -46,6 +51,7 @@ typedef struct
   guint       instances;
   double      ingest_rate;
   double      pull_rate;
+  double      bytes_per_reading;
 } Run;
 
 static guint
@@ -112,6 +118,47 @@ measure_ingest (FwTestServer *server,
     g_error ("Unexpected summary from fishwatch-sim: %s", summary);
 
   return rate;
+}
+
+/* What a reading costs on disk: its row, its key, its share of the
+ * hourly rollups. */
+static double
+bytes_per_reading (FwTestServer *server,
+                   gboolean      postgres)
+{
+  double bytes = 0;
+
+  if (postgres)
+    {
+#if HAVE_POSTGRESQL
+      PGconn *conn = PQconnectdb (server->db);
+      PGresult *result = PQexec (conn,
+                                 "SELECT (pg_total_relation_size ('readings') + pg_total_relation_size ('rollups_hourly'))::float8"
+                                 " / greatest (count (*), 1) FROM readings");
+
+      if (PQresultStatus (result) == PGRES_TUPLES_OK)
+        bytes = g_ascii_strtod (PQgetvalue (result, 0, 0), NULL);
+      PQclear (result);
+      PQfinish (conn);
+#endif
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+      GStatBuf st;
+
+      /* The whole file: readings are nearly all of it. */
+      if (g_stat (server->db, &st) == 0 &&
+          sqlite3_open_v2 (server->db, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+          sqlite3_prepare_v2 (db, "SELECT count (*) FROM readings", -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
+        bytes = (double) st.st_size / sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+
+  return bytes;
 }
 
 /* ENTRIES new logbook entries, straight to one instance. */
@@ -230,13 +277,14 @@ measure (Run        *run,
   balancer = fw_test_balancer_start (nginx, ports, run->instances);
 
   run->ingest_rate = measure_ingest (servers[0], balancer->base_url);
+  run->bytes_per_reading = bytes_per_reading (servers[0], run->postgres);
 
   token = fw_test_server_login (servers[0], "worker");
   seed_entries (servers[0], token);
   run->pull_rate = measure_pull (balancer->base_url, token);
 
-  g_print ("%-22s ingest %9.0f readings/s   pull %9.0f changes/s\n",
-           run->name, run->ingest_rate, run->pull_rate);
+  g_print ("%-24s ingest %9.0f readings/s   pull %9.0f changes/s   %5.1f bytes/reading on disk\n",
+           run->name, run->ingest_rate, run->pull_rate, run->bytes_per_reading);
 
   fw_test_balancer_stop (balancer);
   for (guint i = run->instances; i > 0; i--)
@@ -280,11 +328,11 @@ main (int   argc,
 
   g_print ("\nratios to SQLite (ingest, pull):\n");
   for (guint i = 1; i < G_N_ELEMENTS (runs); i++)
-    g_print ("  %-22s %.2fx  %.2fx\n", runs[i].name,
+    g_print ("  %-24s %.2fx  %.2fx\n", runs[i].name,
              runs[i].ingest_rate / runs[0].ingest_rate, runs[i].pull_rate / runs[0].pull_rate);
   g_print ("ratios to PostgreSQL with 1 instance (ingest, pull):\n");
   for (guint i = 2; i < G_N_ELEMENTS (runs); i++)
-    g_print ("  %-22s %.2fx  %.2fx\n", runs[i].name,
+    g_print ("  %-24s %.2fx  %.2fx\n", runs[i].name,
              runs[i].ingest_rate / runs[1].ingest_rate, runs[i].pull_rate / runs[1].pull_rate);
 
   return 0;

@@ -26,6 +26,9 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <glib/gstdio.h>
+#if HAVE_POSTGRESQL
+#include <libpq-fe.h>
+#endif
 
 #include "fw-core.h"
 #include "fw-test-balancer.h"
@@ -520,6 +523,33 @@ test_failover (void)
   /* Readings, too, go in again. */
   device_path = g_strdup_printf ("/api/v1/farms/%s/latest", FW_DEMO_FARM_UUID);
   g_assert_cmpuint (http (session, servers[0]->base_url, "GET", device_path, cluster.token, NULL, &latest), ==, 200);
+
+  /* After a promotion that lost commits, the DBA gives the store a new
+   * epoch; the instances learn it (here through /readyz, as a probe
+   * would ask) and send clients with old cursors to resynchronise. */
+#if HAVE_POSTGRESQL
+  {
+    g_autoptr(JsonNode) first_page = NULL;
+    g_autoptr(JsonNode) answer = NULL;
+    g_autofree char *path = NULL;
+    PGconn *conn;
+    PGresult *result;
+
+    g_assert_cmpuint (http (session, servers[0]->base_url, "GET", "/api/v1/sync/pull?limit=1", cluster.token,
+                            NULL, &first_page), ==, 200);
+    path = g_strdup_printf ("/api/v1/sync/pull?cursor=%s",
+                            json_object_get_string_member (json_node_get_object (first_page), "cursor"));
+
+    conn = PQconnectdb (servers[0]->db);
+    result = PQexec (conn, "UPDATE meta SET value = md5 (random ()::text) WHERE key = 'epoch'");
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+    PQclear (result);
+    PQfinish (conn);
+
+    wait_ready (session, servers[0]->base_url, 200, 10);
+    g_assert_cmpuint (http (session, servers[0]->base_url, "GET", path, cluster.token, NULL, &answer), ==, 410);
+  }
+#endif
 
   g_test_message ("%u pushes (%u before the stop), %u calls failed while PostgreSQL was away, "
                   "%u pushes went through on a retry",

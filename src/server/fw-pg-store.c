@@ -70,7 +70,9 @@ struct _FwPgStore
   GObject      parent_instance;
 
   char        *conninfo;
-  char        *epoch;
+  char        *epoch;         /* atomic: read again on every new connection */
+  GPtrArray   *old_epochs;    /* kept: a handler may still hold one */
+  GMutex       epoch_lock;
   GAsyncQueue *pool;          /* Connection */
 };
 
@@ -355,8 +357,10 @@ connect_to (const char  *conninfo,
 {
   /* Later keywords override earlier ones, so what the URL says wins over
    * these defaults. */
-  const char * const keywords[] = { "connect_timeout", "application_name", "dbname", NULL };
-  const char * const values[] = { CONNECT_TIMEOUT, "fishwatch-server", conninfo, NULL };
+  const char * const keywords[] = { "connect_timeout", "application_name", "options", "dbname", NULL };
+  /* A writer that waits for the revision lock longer than SQLite's busy
+   * timeout is answered 503 with Retry-After, as on SQLite. */
+  const char * const values[] = { CONNECT_TIMEOUT, "fishwatch-server", "-c lock_timeout=10s", conninfo, NULL };
   PGconn *conn = PQconnectdbParams (keywords, values, TRUE);
 
   if (PQstatus (conn) != CONNECTION_OK)
@@ -371,6 +375,40 @@ connect_to (const char  *conninfo,
 
   PQsetNoticeProcessor (conn, ignore_notice_cb, NULL);
   return conn;
+}
+
+static PGresult *query (Connection    *connection,
+                        const char    *sql,
+                        const Params  *params,
+                        const char    *doing,
+                        GError       **error);
+
+/* The epoch names the store's history in every cursor. It changes when
+ * that history was cut short (a restore, or a promotion of a replica that
+ * was behind: docs/scaling.md); a server that reconnects after such a
+ * failover picks up the new one, and clients resynchronise. */
+static void
+refresh_epoch (FwPgStore  *self,
+               Connection *connection)
+{
+  g_autoptr(PGresult) result = query (connection, "SELECT value FROM meta WHERE key = 'epoch'", NULL,
+                                      "reading the store's epoch", NULL);
+  const char *epoch;
+
+  if (result == NULL || PQntuples (result) == 0)
+    return;
+
+  epoch = PQgetvalue (result, 0, 0);
+  g_mutex_lock (&self->epoch_lock);
+  if (g_strcmp0 (epoch, g_atomic_pointer_get (&self->epoch)) != 0)
+    {
+      char *previous = g_atomic_pointer_get (&self->epoch);
+
+      if (previous != NULL)
+        g_ptr_array_add (self->old_epochs, previous);
+      g_atomic_pointer_set (&self->epoch, g_strdup (epoch));
+    }
+  g_mutex_unlock (&self->epoch_lock);
 }
 
 /* Takes a connection from the pool, connected. Returns: %NULL with
@@ -388,12 +426,14 @@ acquire (FwPgStore  *self,
     connection_close (connection);
 
   if (connection->conn == NULL)
-    connection->conn = connect_to (self->conninfo, error);
-
-  if (connection->conn == NULL)
     {
-      g_async_queue_push (self->pool, connection);
-      return NULL;
+      connection->conn = connect_to (self->conninfo, error);
+      if (connection->conn == NULL)
+        {
+          g_async_queue_push (self->pool, connection);
+          return NULL;
+        }
+      refresh_epoch (self, connection);
     }
 
   return connection;
@@ -506,6 +546,8 @@ fw_pg_store_finalize (GObject *object)
   g_clear_pointer (&self->pool, g_async_queue_unref);
   g_clear_pointer (&self->conninfo, g_free);
   g_clear_pointer (&self->epoch, g_free);
+  g_clear_pointer (&self->old_epochs, g_ptr_array_unref);
+  g_mutex_clear (&self->epoch_lock);
 
   G_OBJECT_CLASS (fw_pg_store_parent_class)->finalize (object);
 }
@@ -520,6 +562,8 @@ static void
 fw_pg_store_init (FwPgStore *self)
 {
   self->pool = g_async_queue_new_full ((GDestroyNotify) connection_free);
+  self->old_epochs = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&self->epoch_lock);
 }
 
 /* Brings the schema up to date in one transaction. The advisory lock
@@ -642,6 +686,8 @@ fw_pg_store_open (const char  *conninfo,
   return g_steal_pointer (&self);
 }
 
+/* Reads the epoch, so that the probes of /readyz also carry a new one
+ * (after a failover, docs/scaling.md) to every instance within seconds. */
 static gboolean
 store_ping (FwStore  *store,
             GError  **error)
@@ -654,6 +700,8 @@ store_ping (FwStore  *store,
     return FALSE;
 
   ok = exec (connection, "SELECT value FROM revision WHERE id = 1", "answering a ping", error);
+  if (ok)
+    refresh_epoch (self, connection);
   release (self, connection);
   return ok;
 }
@@ -661,7 +709,9 @@ store_ping (FwStore  *store,
 static const char *
 store_get_epoch (FwStore *store)
 {
-  return FW_PG_STORE (store)->epoch;
+  FwPgStore *self = FW_PG_STORE (store);
+
+  return g_atomic_pointer_get (&self->epoch);
 }
 
 #define USER_COLUMNS "u.id, u.uuid, u.username, u.display_name, u.role, u.password_hash "
