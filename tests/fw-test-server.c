@@ -283,14 +283,10 @@ postgres_init (void)
   }
   g_unlink (pwfile);
 
-  for (guint tries = 0; ; tries++)
-    {
-      postgres->port = free_loopback_port ();
-      fw_test_postgres_start ();
-      if (postgres->pid != 0)
-        break;
-      g_assert_cmpuint (tries, <, 5);
-    }
+  /* Another program could take the port between its choice and the
+   * server's bind; on loopback, in a test run, that is not worth a retry. */
+  postgres->port = free_loopback_port ();
+  fw_test_postgres_start ();
 
   atexit (postgres_destroy);
 }
@@ -358,6 +354,13 @@ fw_test_server_check_store (void)
     }
 
   bindir = find_postgres_bindir ();
+  if (bindir != NULL)
+    {
+      g_autofree char *initdb = g_build_filename (bindir, "initdb", NULL);
+
+      if (!g_file_test (initdb, G_FILE_TEST_IS_EXECUTABLE))
+        g_clear_pointer (&bindir, g_free);
+    }
   if (bindir == NULL)
     {
       g_print ("1..0 # SKIP PostgreSQL is not installed (no initdb); build-aux/install-deps installs it\n");
