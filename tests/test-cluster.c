@@ -13,6 +13,10 @@
  *              says 503 while it is away and 200 after, without the
  *              server being restarted, and nothing answered as saved is
  *              lost;
+ *   ingest     one gateway's request delivered many times at once to two
+ *              instances (a gateway retrying through the balancer):
+ *              every reading kept once, the hourly rollups count each
+ *              once, whatever PostgreSQL's row locks made of the race;
  *   balancer   two instances behind nginx on loopback, one killed in the
  *              middle of a sync loop: the client retries through the
  *              balancer, and nothing is lost or doubled.
@@ -562,6 +566,123 @@ test_failover (void)
 
 typedef struct
 {
+  const char *base_urls[2];
+  const char *token;
+  const char *body;
+  guint       failed;
+} Delivery;
+
+#define DELIVERIES 3
+
+/* Sends the same ingest request again and again, alternating instances,
+ * until each delivery is answered 200. */
+static gpointer
+deliver_thread (gpointer data)
+{
+  Delivery *delivery = data;
+  g_autoptr(SoupSession) session = new_session ();
+
+  for (guint i = 0; i < DELIVERIES; i++)
+    {
+      guint status;
+
+      while ((status = http (session, delivery->base_urls[i % 2], "POST", "/api/v1/ingest", delivery->token,
+                             delivery->body, NULL)) != 200)
+        {
+          g_assert_true (status == 0 || status >= 500);
+          g_atomic_int_inc (&delivery->failed);
+          g_usleep (20000);
+        }
+    }
+
+  return NULL;
+}
+
+static void
+test_ingest (void)
+{
+  FwTestServer *servers[2];
+  g_autoptr(JsonNode) self = NULL;
+  g_autoptr(GPtrArray) sensors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) body = g_string_new ("{\"batches\":[");
+  g_autofree char *token = NULL;
+  Delivery deliveries[6];
+  GThread *threads[G_N_ELEMENTS (deliveries)];
+  JsonArray *items;
+  gint64 start = g_get_real_time () / G_USEC_PER_SEC / 3600 * 3600 - 3 * 3600;
+  const guint per_sensor = 120;
+
+  servers[0] = fw_test_server_start_full (NULL, "--alert-tick 0");
+  servers[1] = fw_test_server_start_another (servers[0], "--alert-tick 0");
+  token = fw_test_server_login (servers[0], "worker");
+
+  g_assert_cmpuint (fw_test_server_call (servers[0], "GET", "/api/v1/devices/self",
+                                         fw_test_server_device_token (servers[0]), NULL, &self, NULL), ==, 200);
+  items = json_object_get_array_member (json_node_get_object (self), "sensors");
+  for (guint i = 0; i < json_array_get_length (items) && sensors->len < 6; i++)
+    {
+      JsonObject *sensor = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (sensor, "parameter"), "temperature"))
+        g_ptr_array_add (sensors, g_strdup (json_object_get_string_member (sensor, "id")));
+    }
+  g_assert_cmpuint (sensors->len, >=, 2);
+
+  /* Two hours a minute apart, the same ten values over and over. */
+  for (guint s = 0; s < sensors->len; s++)
+    {
+      g_string_append_printf (body, "%s{\"sensor\":\"%s\",\"start\":%" G_GINT64_FORMAT ",\"interval\":60,\"values\":[",
+                              s > 0 ? "," : "", (const char *) g_ptr_array_index (sensors, s), start);
+      for (guint i = 0; i < per_sensor; i++)
+        g_string_append_printf (body, "%s%u.%u", i > 0 ? "," : "", 20 + (i % 10) / 10, (i % 10));
+      g_string_append (body, "]}");
+    }
+  g_string_append (body, "]}");
+
+  for (guint i = 0; i < G_N_ELEMENTS (deliveries); i++)
+    {
+      deliveries[i] = (Delivery) { { servers[i % 2]->base_url, servers[(i + 1) % 2]->base_url },
+                                   fw_test_server_device_token (servers[0]), body->str, 0 };
+      threads[i] = g_thread_new ("gateway", deliver_thread, &deliveries[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (deliveries); i++)
+    g_thread_join (threads[i]);
+
+  for (guint s = 0; s < sensors->len; s++)
+    {
+      g_autoptr(JsonNode) raw = NULL;
+      g_autoptr(JsonNode) hours = NULL;
+      g_autofree char *raw_path = g_strdup_printf ("/api/v1/sensors/%s/readings?from=%" G_GINT64_FORMAT "&to=%" G_GINT64_FORMAT,
+                                                   (const char *) g_ptr_array_index (sensors, s), start, start + 3 * 3600);
+      g_autofree char *hour_path = g_strconcat (raw_path, "&resolution=hour", NULL);
+      JsonArray *counts, *means;
+      gint64 total = 0;
+
+      g_assert_cmpuint (fw_test_server_call (servers[1], "GET", raw_path, token, NULL, &raw, NULL), ==, 200);
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (raw), "times")),
+                        ==, per_sensor);
+
+      g_assert_cmpuint (fw_test_server_call (servers[0], "GET", hour_path, token, NULL, &hours, NULL), ==, 200);
+      counts = json_object_get_array_member (json_node_get_object (hours), "count");
+      means = json_object_get_array_member (json_node_get_object (hours), "mean");
+      g_assert_cmpuint (json_array_get_length (counts), ==, 2);
+      for (guint h = 0; h < json_array_get_length (counts); h++)
+        {
+          total += json_array_get_int_element (counts, h);
+          g_assert_cmpfloat_with_epsilon (json_array_get_double_element (means, h), 20.45, 1e-9);
+        }
+      g_assert_cmpint (total, ==, per_sensor);
+    }
+
+  g_test_message ("%u sensors' readings delivered %u times each, %u at once: each kept and counted once",
+                  sensors->len, (guint) (G_N_ELEMENTS (deliveries) * DELIVERIES), (guint) G_N_ELEMENTS (deliveries));
+
+  g_assert_cmpint (fw_test_server_stop (servers[1]), ==, 0);
+  g_assert_cmpint (fw_test_server_stop (servers[0]), ==, 0);
+}
+
+typedef struct
+{
   gint  round;
   gint  at;
   GPid  victim;
@@ -687,6 +808,7 @@ main (int   argc,
 
   g_test_add_func ("/cluster/cursor", test_cursor);
   g_test_add_func ("/cluster/failover", test_failover);
+  g_test_add_func ("/cluster/ingest", test_ingest);
   g_test_add_func ("/cluster/balancer", test_balancer);
 
   return g_test_run ();
