@@ -62,6 +62,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
  * store that does not answer should fail a request, not hang it. */
 #define CONNECT_TIMEOUT "5"
 
+/* How long a starting server waits for PostgreSQL to come up. */
+#define STARTUP_WAIT_SECONDS 30
+
 /* A deadlock or serialisation failure is retried this often. */
 #define MAX_TRIES 4
 
@@ -661,12 +664,25 @@ fw_pg_store_open (const char  *conninfo,
 
   self->conninfo = g_strdup (conninfo);
 
+  /* A machine that boots the database and the server together starts the
+   * server first as often as not: wait a little for PostgreSQL rather
+   * than leave it to systemd's restarts. */
   connection = g_new0 (Connection, 1);
-  connection->conn = connect_to (conninfo, error);
-  if (connection->conn == NULL)
+  for (gint64 deadline = g_get_monotonic_time () + STARTUP_WAIT_SECONDS * G_USEC_PER_SEC; ; )
     {
-      connection_free (connection);
-      return NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      connection->conn = connect_to (conninfo, &local_error);
+      if (connection->conn != NULL)
+        break;
+
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          connection_free (connection);
+          return NULL;
+        }
+      g_usleep (G_USEC_PER_SEC);
     }
 
   if (!migrate (connection, error) ||
