@@ -26,6 +26,8 @@ typedef struct
 FwTestServer *fw_test_server_start    (const char   *extra_args);
 FwTestServer *fw_test_server_start_full (const char *demo_args,
                                          const char *serve_args);
+FwTestServer *fw_test_server_start_another (FwTestServer *first,
+                                           const char   *serve_args);
 int           fw_test_server_stop     (FwTestServer *server);
 int           fw_test_server_halt     (FwTestServer *server);
 void          fw_test_server_restart  (FwTestServer *server);
@@ -41,5 +43,13 @@ guint         fw_test_server_call     (FwTestServer *server,
                                        const char   *body,
                                        JsonNode    **response,
                                        SoupMessageHeaders **headers);
+
+
+/* The store: SQLite, or PostgreSQL with FW_TEST_STORE=postgresql. */
+gboolean      fw_test_server_uses_postgres  (void);
+void          fw_test_server_check_store    (void);
+char         *fw_test_postgres_new_database (void);
+void          fw_test_postgres_start        (void);
+void          fw_test_postgres_stop         (void);
 
 G_END_DECLS

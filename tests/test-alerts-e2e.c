@@ -685,6 +685,7 @@ main (int   argc,
       char *argv[])
 {
   fw_test_init (&argc, &argv);
+  fw_test_server_check_store ();
 
 #define ADD(name, func) \
   g_test_add ("/alerts-e2e/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -1245,6 +1245,7 @@ main (int   argc,
       char *argv[])
 {
   fw_test_init (&argc, &argv);
+  fw_test_server_check_store ();
 
 #define ADD(name, data, func) \
   g_test_add ("/sync-faults/" name, Fixture, data, fixture_set_up, func, fixture_tear_down)

@@ -706,6 +706,7 @@ main (int   argc,
       char *argv[])
 {
   fw_test_init (&argc, &argv);
+  fw_test_server_check_store ();
 
   g_test_add_func ("/sync/backoff", test_backoff);
   g_test_add_func ("/sync/describe", test_describe);

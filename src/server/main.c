@@ -14,12 +14,18 @@
 #include "fw-alert-engine.h"
 #include "fw-build-info.h"
 #include "fw-password.h"
+#if HAVE_POSTGRESQL
+#include "fw-pg-store.h"
+#endif
 #include "fw-server-log.h"
 #include "fw-server.h"
 #include "fw-sqlite-store.h"
 
 /* One per core is enough: SQLite lets one writer in at a time anyway. */
 #define STORE_CONNECTIONS 4
+/* PostgreSQL serves readers and ingests side by side; a few more, while
+ * staying far below its max_connections with several instances. */
+#define PG_STORE_CONNECTIONS 8
 
 static char *db_path;
 static char *listen_address;
@@ -32,7 +38,7 @@ static int alert_tick = -1;
 static gboolean show_version;
 
 static const GOptionEntry global_entries[] = {
-  { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "The store: an SQLite file, created on first use", "FILE" },
+  { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "The store: an SQLite file, created on first use, or a postgresql:// URI (FISHWATCH_DB when not given)", "FILE|URI" },
   { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen_address, "Address to serve on (default 127.0.0.1:8080)", "HOST:PORT" },
   { "environment", 'e', 0, G_OPTION_ARG_STRING, &environment, "development, staging or production (default development)", "NAME" },
   { "role", 0, 0, G_OPTION_ARG_STRING, &role_name, "user-add: worker, manager or admin", "ROLE" },
@@ -47,11 +53,28 @@ static const GOptionEntry global_entries[] = {
 static FwStore *
 open_store (GError **error)
 {
+  /* From the environment too (a systemd EnvironmentFile), so that a
+   * connection URI with a password need not show in `ps`. */
+  if (db_path == NULL && g_getenv ("FISHWATCH_DB") != NULL)
+    db_path = g_strdup (g_getenv ("FISHWATCH_DB"));
+
   if (db_path == NULL)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "--db FILE is required");
       return NULL;
     }
+
+#if HAVE_POSTGRESQL
+  if (fw_pg_store_is_conninfo (db_path))
+    return (FwStore *) fw_pg_store_open (db_path, PG_STORE_CONNECTIONS, error);
+#else
+  if (g_str_has_prefix (db_path, "postgresql://") || g_str_has_prefix (db_path, "postgres://"))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           "This fishwatch-server was built without PostgreSQL (-Dpostgresql=disabled)");
+      return NULL;
+    }
+#endif
 
   return (FwStore *) fw_sqlite_store_open (db_path, STORE_CONNECTIONS, error);
 }
