@@ -882,39 +882,17 @@ store_get_record (FwStore     *store,
   return record;
 }
 
-/* What a mutation finds in the store about its record and its parent. */
-typedef struct
-{
-  gboolean  exists;
-  FwEntity  entity;
-  char     *farm_uuid;
-  gint64    revision;
-  FwTime    created_at;
-  gboolean  deleted;
-  char     *author;
-  JsonNode *body;
-} Existing;
-
-static void
-existing_clear (Existing *existing)
-{
-  g_clear_pointer (&existing->farm_uuid, g_free);
-  g_clear_pointer (&existing->author, g_free);
-  g_clear_pointer (&existing->body, json_node_unref);
-  existing->exists = FALSE;
-}
-
 static gboolean
 load_existing (FwSqliteStore  *self,
                Connection     *connection,
                const char     *uuid,
-               Existing       *existing,
+               FwStoredRecord *existing,
                GError        **error)
 {
   sqlite3_stmt *stmt;
   int rc;
 
-  existing_clear (existing);
+  fw_stored_record_clear (existing);
 
   stmt = prepare (self, connection,
                   "SELECT entity, farm_uuid, revision, created_at, deleted, body FROM records WHERE uuid = ?1",
@@ -926,19 +904,13 @@ load_existing (FwSqliteStore  *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      JsonObject *object;
-
       existing->exists = TRUE;
       fw_entity_from_string (text (stmt, 0), &existing->entity);
       existing->farm_uuid = g_strdup (text (stmt, 1));
       existing->revision = sqlite3_column_int64 (stmt, 2);
       existing->created_at = sqlite3_column_int64 (stmt, 3);
       existing->deleted = sqlite3_column_int (stmt, 4);
-      existing->body = parse_body (text (stmt, 5));
-      object = JSON_NODE_HOLDS_OBJECT (existing->body) ? json_node_get_object (existing->body) : NULL;
-      if (object != NULL && json_object_has_member (object, "author_id") &&
-          !json_object_get_null_member (object, "author_id"))
-        existing->author = g_strdup (json_object_get_string_member (object, "author_id"));
+      fw_stored_record_take_body (existing, parse_body (text (stmt, 5)));
     }
   sqlite3_reset (stmt);
 
@@ -946,74 +918,6 @@ load_existing (FwSqliteStore  *self,
     return db_error (self, connection, rc, "reading a record", error);
 
   return TRUE;
-}
-
-/* The entity a record's parent must be. */
-static gboolean
-parent_entity (FwEntity  entity,
-               FwEntity *parent)
-{
-  switch (entity)
-    {
-    case FW_ENTITY_FARM:
-      return FALSE;
-    case FW_ENTITY_SITE:
-    case FW_ENTITY_ALERT_RULE:
-      *parent = FW_ENTITY_FARM;
-      return TRUE;
-    case FW_ENTITY_UNIT:
-      *parent = FW_ENTITY_SITE;
-      return TRUE;
-    case FW_ENTITY_SENSOR:
-    case FW_ENTITY_LOGBOOK_ENTRY:
-    case FW_ENTITY_ALERT:
-      *parent = FW_ENTITY_UNIT;
-      return TRUE;
-    default:
-      g_return_val_if_reached (FALSE);
-    }
-}
-
-static FwMutationResult *
-result_new (FwMutation       *mutation,
-            FwMutationStatus  status,
-            const char       *code,
-            const char       *message,
-            const char       *field)
-{
-  FwMutationResult *result = g_new0 (FwMutationResult, 1);
-
-  result->mutation_id = g_strdup (mutation->mutation_id);
-  result->record_uuid = g_strdup (mutation->record_uuid);
-  result->status = status;
-  result->code = g_strdup (code);
-  result->message = g_strdup (message);
-  result->field = g_strdup (field);
-  return result;
-}
-
-/* Whether @user may write @entity records of a farm they can see. */
-static gboolean
-may_write (FwUser   *user,
-           FwEntity  entity,
-           gboolean  creating)
-{
-  switch (entity)
-    {
-    case FW_ENTITY_FARM:
-      return creating ? user->role == FW_ROLE_ADMIN : user->role >= FW_ROLE_MANAGER;
-    case FW_ENTITY_SITE:
-    case FW_ENTITY_UNIT:
-    case FW_ENTITY_SENSOR:
-    case FW_ENTITY_ALERT_RULE:
-      return user->role >= FW_ROLE_MANAGER;
-    /* Anyone may acknowledge, or report what a manual sample showed. */
-    case FW_ENTITY_LOGBOOK_ENTRY:
-    case FW_ENTITY_ALERT:
-      return TRUE;
-    default:
-      g_return_val_if_reached (FALSE);
-    }
 }
 
 static gboolean
@@ -1072,54 +976,43 @@ write_record (FwSqliteStore  *self,
   return step_done (self, connection, stmt, "saving a sensor", error);
 }
 
-/* A client's copy of an alert, as the server will keep it: merged into
- * the server's copy when there is one, so that neither side's news is
- * lost; a new one is a client's own, raised offline from a manual sample.
- * Whoever acknowledges is the signed-in user, whatever the copy says.
- *
- * Returns: (transfer full): the record to write, or %NULL with @error set */
-static FwRecord *
-merge_alert (Existing  *existing,
-             FwAlert   *incoming,
-             FwUser    *user,
-             GError   **error)
+typedef struct
 {
-  const FwAlertFields *in = fw_alert_get_fields (incoming);
-  g_autoptr(FwRecord) current = NULL;
-  g_autoptr(FwAlert) merged = NULL;
-  FwAlertFields fields;
-  gboolean acknowledged_now;
+  FwSqliteStore *self;
+  Connection    *connection;
+} Access;
 
-  if (existing->exists)
-    {
-      current = fw_wire_decode_record (FW_ENTITY_ALERT, existing->body, 0, NULL, error);
-      if (current == NULL)
-        {
-          g_prefix_error (error, "A stored alert does not read back: ");
-          return NULL;
-        }
-      merged = fw_alert_merge (FW_ALERT (current), incoming);
-      acknowledged_now = fw_alert_get_fields (FW_ALERT (current))->acknowledged_at == 0 &&
-                         fw_alert_get_fields (merged)->acknowledged_at != 0;
-      if (!acknowledged_now)
-        return FW_RECORD (g_steal_pointer (&merged));
-      fields = *fw_alert_get_fields (merged);
-    }
-  else
-    {
-      fields = *in;
-      fields.raised_offline = TRUE;
-      acknowledged_now = fields.acknowledged_at != 0;
-    }
+static gboolean
+load_cb (gpointer         data,
+         const char      *uuid,
+         FwStoredRecord  *record,
+         GError         **error)
+{
+  Access *access = data;
 
-  if (acknowledged_now)
-    fields.acknowledged_by = user->username;
-
-  return FW_RECORD (fw_alert_new (fw_record_get_uuid (FW_RECORD (incoming)), &fields));
+  return load_existing (access->self, access->connection, uuid, record, error);
 }
 
-/* Applies one mutation inside the open transaction. Returns the result,
- * or NULL with @error set when the store itself failed. */
+static gboolean
+write_cb (gpointer     data,
+          FwEntity     entity,
+          const char  *uuid,
+          const char  *farm_uuid,
+          const char  *parent_uuid,
+          gint64       revision,
+          FwTime       created_at,
+          FwTime       updated_at,
+          gboolean     deleted,
+          JsonNode    *body,
+          GError     **error)
+{
+  Access *access = data;
+
+  return write_record (access->self, access->connection, entity, uuid, farm_uuid, parent_uuid,
+                       revision, created_at, updated_at, deleted, body, error);
+}
+
+/* Applies one mutation inside the open transaction (fw_store_apply_mutation()). */
 static FwMutationResult *
 apply_one (FwSqliteStore  *self,
            Connection     *connection,
@@ -1129,181 +1022,9 @@ apply_one (FwSqliteStore  *self,
            FwTime          now,
            GError        **error)
 {
-  Existing existing = { 0, };
-  Existing parent = { 0, };
-  FwMutationResult *result = NULL;
-  g_autoptr(FwRecord) merged = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *farm_uuid = NULL;
-  const char *parent_uuid = NULL;
-  FwEntity wanted_parent;
-  JsonObject *object;
+  Access access = { self, connection };
 
-  if (mutation->invalid_code != NULL)
-    {
-      result = result_new (mutation, FW_MUTATION_REJECTED, mutation->invalid_code,
-                           mutation->invalid_message, mutation->invalid_field);
-      goto out;
-    }
-
-  if (!load_existing (self, connection, mutation->record_uuid, &existing, error))
-    goto out;
-
-  /* A record the user cannot see does not exist, as far as they know. */
-  if (existing.exists && !fw_user_can_see_farm (user, existing.farm_uuid))
-    {
-      result = result_new (mutation, FW_MUTATION_REJECTED, "not_found", "No such record", "id");
-      goto out;
-    }
-
-  if (existing.exists && existing.entity != mutation->entity)
-    {
-      result = result_new (mutation, FW_MUTATION_REJECTED, "entity_mismatch",
-                           "That id belongs to a record of another kind", "entity");
-      goto out;
-    }
-
-  if (mutation->delete && (!existing.exists || existing.deleted))
-    {
-      result = result_new (mutation, FW_MUTATION_REJECTED, "not_found", "No such record", "id");
-      goto out;
-    }
-
-  if (!may_write (user, mutation->entity, !existing.exists))
-    {
-      result = result_new (mutation, FW_MUTATION_REJECTED, "forbidden",
-                           "Your role may not change this kind of record", "entity");
-      goto out;
-    }
-
-  /* An alert is history: it resolves, it is never archived. */
-  if (mutation->delete && mutation->entity == FW_ENTITY_ALERT)
-    {
-      result = result_new (mutation, FW_MUTATION_REJECTED, "forbidden",
-                           "Alerts are kept as history and cannot be archived", "entity");
-      goto out;
-    }
-
-  /* Alerts never conflict: the server and a client each own their side
-   * of one (fw_alert_merge()), so a client's copy, however old, is merged
-   * into the server's below.
-   *
-   * Other edits must start from what the server has: anything else is a
-   * conflict, answered with the server's version so the client can keep
-   * both and let the user choose. */
-  if (existing.exists && mutation->base_revision != existing.revision &&
-      mutation->entity != FW_ENTITY_ALERT)
-    {
-      result = result_new (mutation, FW_MUTATION_CONFLICT, "conflict",
-                           "The record changed on the server since this edit was made", NULL);
-      result->revision = existing.revision;
-      result->server_record = json_node_ref (existing.body);
-      goto out;
-    }
-
-  if (mutation->delete)
-    {
-      body = json_node_copy (existing.body);
-      farm_uuid = g_strdup (existing.farm_uuid);
-      object = json_node_get_object (body);
-      parent_uuid = json_object_get_string_member_with_default (object,
-                      mutation->entity == FW_ENTITY_SITE ? "farm_id" :
-                      mutation->entity == FW_ENTITY_UNIT ? "site_id" : "unit_id", NULL);
-    }
-  else
-    {
-      FwRecord *record = mutation->record;
-
-      if (mutation->entity == FW_ENTITY_ALERT)
-        {
-          record = merge_alert (&existing, FW_ALERT (record), user, error);
-          if (record == NULL)
-            goto out;
-          merged = record;
-        }
-
-      body = fw_wire_encode_record (record);
-      object = json_node_get_object (body);
-
-      if (parent_entity (mutation->entity, &wanted_parent))
-        {
-          parent_uuid = fw_wire_get_parent_uuid (record);
-          if (!load_existing (self, connection, parent_uuid, &parent, error))
-            goto out;
-
-          if (!parent.exists || parent.entity != wanted_parent ||
-              !fw_user_can_see_farm (user, parent.farm_uuid))
-            {
-              result = result_new (mutation, FW_MUTATION_REJECTED, "unknown_parent",
-                                   "The record it belongs to does not exist",
-                                   wanted_parent == FW_ENTITY_FARM ? "farm_id" :
-                                   wanted_parent == FW_ENTITY_SITE ? "site_id" : "unit_id");
-              goto out;
-            }
-
-          if (parent.deleted)
-            {
-              result = result_new (mutation, FW_MUTATION_REJECTED, "parent_archived",
-                                   "The record it belongs to is archived",
-                                   wanted_parent == FW_ENTITY_FARM ? "farm_id" :
-                                   wanted_parent == FW_ENTITY_SITE ? "site_id" : "unit_id");
-              goto out;
-            }
-
-          farm_uuid = g_strdup (parent.farm_uuid);
-        }
-      else
-        {
-          farm_uuid = g_strdup (mutation->record_uuid);
-        }
-
-      if (existing.exists && g_strcmp0 (existing.farm_uuid, farm_uuid) != 0)
-        {
-          result = result_new (mutation, FW_MUTATION_REJECTED, "farm_change",
-                               "A record cannot move to another farm", NULL);
-          goto out;
-        }
-
-      /* New records join the creator's farms; an admin's farm is theirs
-       * to hand out with user-add --farm. */
-      if (!existing.exists && mutation->entity == FW_ENTITY_FARM && !fw_user_can_see_farm (user, farm_uuid))
-        {
-          result = result_new (mutation, FW_MUTATION_REJECTED, "forbidden",
-                               "Only admins create farms", "entity");
-          goto out;
-        }
-
-      /* The author of an entry is whoever first wrote it, by the server's
-       * account, not what the client claims. */
-      if (mutation->entity == FW_ENTITY_LOGBOOK_ENTRY)
-        json_object_set_string_member (object, "author_id",
-                                       existing.exists && existing.author ? existing.author : user->uuid);
-    }
-
-  /* Server-owned fields: whatever the client sent is replaced. */
-  (*revision)++;
-  {
-    g_autofree char *created = fw_wire_format_time (existing.exists ? existing.created_at : now);
-    g_autofree char *updated = fw_wire_format_time (now);
-
-    json_object_set_int_member (object, "revision", *revision);
-    json_object_set_string_member (object, "created_at", created);
-    json_object_set_string_member (object, "updated_at", updated);
-    json_object_set_boolean_member (object, "deleted", mutation->delete);
-  }
-
-  if (!write_record (self, connection, mutation->entity, mutation->record_uuid, farm_uuid,
-                     parent_uuid, *revision, existing.exists ? existing.created_at : now, now,
-                     mutation->delete, body, error))
-    goto out;
-
-  result = result_new (mutation, FW_MUTATION_APPLIED, NULL, NULL, NULL);
-  result->revision = *revision;
-
-out:
-  existing_clear (&existing);
-  existing_clear (&parent);
-  return result;
+  return fw_store_apply_mutation (user, mutation, revision, now, load_cb, write_cb, &access, error);
 }
 
 static FwMutationResult *
@@ -1331,7 +1052,7 @@ load_answer (FwSqliteStore  *self,
   if (rc == SQLITE_ROW && sqlite3_column_int64 (stmt, 5) != user->id)
     {
       /* Someone else's id: answer, but neither apply nor reveal theirs. */
-      result = result_new (mutation, FW_MUTATION_REJECTED, "duplicate_mutation_id",
+      result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "duplicate_mutation_id",
                            "This mutation id was used already; make a new one", "mutation_id");
       *found = TRUE;
     }
@@ -1344,7 +1065,7 @@ load_answer (FwSqliteStore  *self,
       else if (g_str_equal (text (stmt, 0), "conflict"))
         status = FW_MUTATION_CONFLICT;
 
-      result = result_new (mutation, status, text (stmt, 2), text (stmt, 3), text (stmt, 4));
+      result = fw_mutation_result_new (mutation, status, text (stmt, 2), text (stmt, 3), text (stmt, 4));
       result->revision = sqlite3_column_int64 (stmt, 1);
       g_free (result->record_uuid);
       result->record_uuid = g_strdup (text (stmt, 6));
@@ -1362,7 +1083,7 @@ load_answer (FwSqliteStore  *self,
    * now, as the first answer did. */
   if (result != NULL && result->status == FW_MUTATION_CONFLICT)
     {
-      Existing existing = { 0, };
+      FwStoredRecord existing = { 0, };
 
       if (!load_existing (self, connection, result->record_uuid, &existing, error))
         {
@@ -1374,7 +1095,7 @@ load_answer (FwSqliteStore  *self,
           result->server_record = json_node_ref (existing.body);
           result->revision = existing.revision;
         }
-      existing_clear (&existing);
+      fw_stored_record_clear (&existing);
     }
 
   return result;
@@ -2008,8 +1729,8 @@ store_save_alert (FwStore             *store,
   Connection *connection = acquire (self);
   const char *uuid = fw_record_get_uuid (FW_RECORD (alert));
   const char *unit_uuid = fw_alert_get_unit_uuid (alert);
-  Existing existing = { 0, };
-  Existing unit = { 0, };
+  FwStoredRecord existing = { 0, };
+  FwStoredRecord unit = { 0, };
   g_autoptr(FwRecord) current = NULL;
   g_autoptr(FwAlert) next = NULL;
   g_autoptr(JsonNode) body = NULL;
@@ -2094,8 +1815,8 @@ store_save_alert (FwStore             *store,
 rollback:
   sqlite3_exec (connection->db, "ROLLBACK", NULL, NULL, NULL);
 out:
-  existing_clear (&existing);
-  existing_clear (&unit);
+  fw_stored_record_clear (&existing);
+  fw_stored_record_clear (&unit);
   release (self, connection);
   return saved != NULL ? FW_ALERT (saved) : NULL;
 }

@@ -536,3 +536,356 @@ fw_store_save_alert (FwStore             *self,
 
   return FW_STORE_GET_IFACE (self)->save_alert (self, alert, event, now, error);
 }
+
+/* The records a mutation touches, as a store reads them. */
+
+void
+fw_stored_record_clear (FwStoredRecord *record)
+{
+  g_clear_pointer (&record->farm_uuid, g_free);
+  g_clear_pointer (&record->author, g_free);
+  g_clear_pointer (&record->body, json_node_unref);
+  record->exists = FALSE;
+}
+
+/* Keeps @body (transfer full), and who first wrote it when it says. */
+void
+fw_stored_record_take_body (FwStoredRecord *record,
+                            JsonNode       *body)
+{
+  JsonObject *object;
+
+  g_clear_pointer (&record->body, json_node_unref);
+  g_clear_pointer (&record->author, g_free);
+  record->body = body;
+
+  object = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
+  if (object != NULL && json_object_has_member (object, "author_id") &&
+      !json_object_get_null_member (object, "author_id"))
+    record->author = g_strdup (json_object_get_string_member (object, "author_id"));
+}
+
+/* The entity a record's parent must be. */
+static gboolean
+parent_entity (FwEntity  entity,
+               FwEntity *parent)
+{
+  switch (entity)
+    {
+    case FW_ENTITY_FARM:
+      return FALSE;
+    case FW_ENTITY_SITE:
+    case FW_ENTITY_ALERT_RULE:
+      *parent = FW_ENTITY_FARM;
+      return TRUE;
+    case FW_ENTITY_UNIT:
+      *parent = FW_ENTITY_SITE;
+      return TRUE;
+    case FW_ENTITY_SENSOR:
+    case FW_ENTITY_LOGBOOK_ENTRY:
+    case FW_ENTITY_ALERT:
+      *parent = FW_ENTITY_UNIT;
+      return TRUE;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+/**
+ * fw_mutation_result_new:
+ *
+ * Returns: (transfer full): the answer to @mutation
+ */
+FwMutationResult *
+fw_mutation_result_new (FwMutation       *mutation,
+                        FwMutationStatus  status,
+                        const char       *code,
+                        const char       *message,
+                        const char       *field)
+{
+  FwMutationResult *result = g_new0 (FwMutationResult, 1);
+
+  result->mutation_id = g_strdup (mutation->mutation_id);
+  result->record_uuid = g_strdup (mutation->record_uuid);
+  result->status = status;
+  result->code = g_strdup (code);
+  result->message = g_strdup (message);
+  result->field = g_strdup (field);
+  return result;
+}
+
+/* Whether @user may write @entity records of a farm they can see. */
+static gboolean
+may_write (FwUser   *user,
+           FwEntity  entity,
+           gboolean  creating)
+{
+  switch (entity)
+    {
+    case FW_ENTITY_FARM:
+      return creating ? user->role == FW_ROLE_ADMIN : user->role >= FW_ROLE_MANAGER;
+    case FW_ENTITY_SITE:
+    case FW_ENTITY_UNIT:
+    case FW_ENTITY_SENSOR:
+    case FW_ENTITY_ALERT_RULE:
+      return user->role >= FW_ROLE_MANAGER;
+    /* Anyone may acknowledge, or report what a manual sample showed. */
+    case FW_ENTITY_LOGBOOK_ENTRY:
+    case FW_ENTITY_ALERT:
+      return TRUE;
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+
+static const char *
+parent_field (FwEntity parent)
+{
+  return parent == FW_ENTITY_FARM ? "farm_id" : parent == FW_ENTITY_SITE ? "site_id" : "unit_id";
+}
+
+/* A client's copy of an alert, as the server will keep it: merged into
+ * the server's copy when there is one, so that neither side's news is
+ * lost; a new one is a client's own, raised offline from a manual sample.
+ * Whoever acknowledges is the signed-in user, whatever the copy says.
+ *
+ * Returns: (transfer full): the record to write, or %NULL with @error set */
+static FwRecord *
+merge_alert (FwStoredRecord *existing,
+             FwAlert        *incoming,
+             FwUser         *user,
+             GError        **error)
+{
+  const FwAlertFields *in = fw_alert_get_fields (incoming);
+  g_autoptr(FwRecord) current = NULL;
+  g_autoptr(FwAlert) merged = NULL;
+  FwAlertFields fields;
+  gboolean acknowledged_now;
+
+  if (existing->exists)
+    {
+      current = fw_wire_decode_record (FW_ENTITY_ALERT, existing->body, 0, NULL, error);
+      if (current == NULL)
+        {
+          g_prefix_error (error, "A stored alert does not read back: ");
+          return NULL;
+        }
+      merged = fw_alert_merge (FW_ALERT (current), incoming);
+      acknowledged_now = fw_alert_get_fields (FW_ALERT (current))->acknowledged_at == 0 &&
+                         fw_alert_get_fields (merged)->acknowledged_at != 0;
+      if (!acknowledged_now)
+        return FW_RECORD (g_steal_pointer (&merged));
+      fields = *fw_alert_get_fields (merged);
+    }
+  else
+    {
+      fields = *in;
+      fields.raised_offline = TRUE;
+      acknowledged_now = fields.acknowledged_at != 0;
+    }
+
+  if (acknowledged_now)
+    fields.acknowledged_by = user->username;
+
+  return FW_RECORD (fw_alert_new (fw_record_get_uuid (FW_RECORD (incoming)), &fields));
+}
+
+/**
+ * fw_store_apply_mutation:
+ * @revision: (inout): the store's last revision; the mutation's, if it
+ *   writes
+ * @load: reads a record of the store by its uuid
+ * @write: writes a record to the store
+ * @data: for @load and @write: the store and its open transaction
+ *
+ * What every store does with a client's mutation, inside its open
+ * transaction: the checks (visibility, kind, role, parent, farm,
+ * conflicts), the alert merge, the server-owned fields, and the write.
+ * The stores differ only in how they read and write a record.
+ *
+ * Returns: the result, or %NULL with @error set when the store itself
+ *   failed
+ */
+FwMutationResult *
+fw_store_apply_mutation (FwUser           *user,
+                         FwMutation       *mutation,
+                         gint64           *revision,
+                         FwTime            now,
+                         FwStoreLoadFunc   load,
+                         FwStoreWriteFunc  write,
+                         gpointer          data,
+                         GError          **error)
+{
+  FwStoredRecord existing = { 0, };
+  FwStoredRecord parent = { 0, };
+  FwMutationResult *result = NULL;
+  g_autoptr(FwRecord) merged = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *farm_uuid = NULL;
+  const char *parent_uuid = NULL;
+  FwEntity wanted_parent;
+  JsonObject *object;
+
+  if (mutation->invalid_code != NULL)
+    {
+      result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, mutation->invalid_code,
+                           mutation->invalid_message, mutation->invalid_field);
+      goto out;
+    }
+
+  if (!load (data, mutation->record_uuid, &existing, error))
+    goto out;
+
+  /* A record the user cannot see does not exist, as far as they know. */
+  if (existing.exists && !fw_user_can_see_farm (user, existing.farm_uuid))
+    {
+      result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "not_found", "No such record", "id");
+      goto out;
+    }
+
+  if (existing.exists && existing.entity != mutation->entity)
+    {
+      result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "entity_mismatch",
+                           "That id belongs to a record of another kind", "entity");
+      goto out;
+    }
+
+  if (mutation->delete && (!existing.exists || existing.deleted))
+    {
+      result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "not_found", "No such record", "id");
+      goto out;
+    }
+
+  if (!may_write (user, mutation->entity, !existing.exists))
+    {
+      result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "forbidden",
+                           "Your role may not change this kind of record", "entity");
+      goto out;
+    }
+
+  /* An alert is history: it resolves, it is never archived. */
+  if (mutation->delete && mutation->entity == FW_ENTITY_ALERT)
+    {
+      result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "forbidden",
+                           "Alerts are kept as history and cannot be archived", "entity");
+      goto out;
+    }
+
+  /* Alerts never conflict: the server and a client each own their side
+   * of one (fw_alert_merge()), so a client's copy, however old, is merged
+   * into the server's below.
+   *
+   * Other edits must start from what the server has: anything else is a
+   * conflict, answered with the server's version so the client can keep
+   * both and let the user choose. */
+  if (existing.exists && mutation->base_revision != existing.revision &&
+      mutation->entity != FW_ENTITY_ALERT)
+    {
+      result = fw_mutation_result_new (mutation, FW_MUTATION_CONFLICT, "conflict",
+                           "The record changed on the server since this edit was made", NULL);
+      result->revision = existing.revision;
+      result->server_record = json_node_ref (existing.body);
+      goto out;
+    }
+
+  if (mutation->delete)
+    {
+      body = json_node_copy (existing.body);
+      farm_uuid = g_strdup (existing.farm_uuid);
+      object = json_node_get_object (body);
+      parent_uuid = json_object_get_string_member_with_default (object,
+                      mutation->entity == FW_ENTITY_SITE ? "farm_id" :
+                      mutation->entity == FW_ENTITY_UNIT ? "site_id" : "unit_id", NULL);
+    }
+  else
+    {
+      FwRecord *record = mutation->record;
+
+      if (mutation->entity == FW_ENTITY_ALERT)
+        {
+          record = merge_alert (&existing, FW_ALERT (record), user, error);
+          if (record == NULL)
+            goto out;
+          merged = record;
+        }
+
+      body = fw_wire_encode_record (record);
+      object = json_node_get_object (body);
+
+      if (parent_entity (mutation->entity, &wanted_parent))
+        {
+          parent_uuid = fw_wire_get_parent_uuid (record);
+          if (!load (data, parent_uuid, &parent, error))
+            goto out;
+
+          if (!parent.exists || parent.entity != wanted_parent ||
+              !fw_user_can_see_farm (user, parent.farm_uuid))
+            {
+              result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "unknown_parent",
+                                   "The record it belongs to does not exist", parent_field (wanted_parent));
+              goto out;
+            }
+
+          if (parent.deleted)
+            {
+              result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "parent_archived",
+                                   "The record it belongs to is archived", parent_field (wanted_parent));
+              goto out;
+            }
+
+          farm_uuid = g_strdup (parent.farm_uuid);
+        }
+      else
+        {
+          farm_uuid = g_strdup (mutation->record_uuid);
+        }
+
+      if (existing.exists && g_strcmp0 (existing.farm_uuid, farm_uuid) != 0)
+        {
+          result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "farm_change",
+                               "A record cannot move to another farm", NULL);
+          goto out;
+        }
+
+      /* New records join the creator's farms; an admin's farm is theirs
+       * to hand out with user-add --farm. */
+      if (!existing.exists && mutation->entity == FW_ENTITY_FARM && !fw_user_can_see_farm (user, farm_uuid))
+        {
+          result = fw_mutation_result_new (mutation, FW_MUTATION_REJECTED, "forbidden",
+                               "Only admins create farms", "entity");
+          goto out;
+        }
+
+      /* The author of an entry is whoever first wrote it, by the server's
+       * account, not what the client claims. */
+      if (mutation->entity == FW_ENTITY_LOGBOOK_ENTRY)
+        json_object_set_string_member (object, "author_id",
+                                       existing.exists && existing.author ? existing.author : user->uuid);
+    }
+
+  /* Server-owned fields: whatever the client sent is replaced. */
+  (*revision)++;
+  {
+    g_autofree char *created = fw_wire_format_time (existing.exists ? existing.created_at : now);
+    g_autofree char *updated = fw_wire_format_time (now);
+
+    json_object_set_int_member (object, "revision", *revision);
+    json_object_set_string_member (object, "created_at", created);
+    json_object_set_string_member (object, "updated_at", updated);
+    json_object_set_boolean_member (object, "deleted", mutation->delete);
+  }
+
+  if (!write (data, mutation->entity, mutation->record_uuid, farm_uuid, parent_uuid, *revision, existing.exists ? existing.created_at : now, now,
+                     mutation->delete, body, error))
+    goto out;
+
+  result = fw_mutation_result_new (mutation, FW_MUTATION_APPLIED, NULL, NULL, NULL);
+  result->revision = *revision;
+
+out:
+  fw_stored_record_clear (&existing);
+  fw_stored_record_clear (&parent);
+  return result;
+}
+

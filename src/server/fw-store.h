@@ -123,6 +123,53 @@ typedef struct
 
 void fw_change_free (FwChange *change);
 
+/* A record as a store reads it, for the checks every store makes. */
+typedef struct
+{
+  gboolean  exists;
+  FwEntity  entity;
+  char     *farm_uuid;
+  gint64    revision;
+  FwTime    created_at;
+  gboolean  deleted;
+  char     *author;      /* a logbook entry's, from its body */
+  JsonNode *body;
+} FwStoredRecord;
+
+void fw_stored_record_clear     (FwStoredRecord *record);
+void fw_stored_record_take_body (FwStoredRecord *record,
+                                 JsonNode       *body);
+
+typedef gboolean (*FwStoreLoadFunc)  (gpointer         data,
+                                      const char      *uuid,
+                                      FwStoredRecord  *record,
+                                      GError         **error);
+typedef gboolean (*FwStoreWriteFunc) (gpointer         data,
+                                      FwEntity         entity,
+                                      const char      *uuid,
+                                      const char      *farm_uuid,
+                                      const char      *parent_uuid,
+                                      gint64           revision,
+                                      FwTime           created_at,
+                                      FwTime           updated_at,
+                                      gboolean         deleted,
+                                      JsonNode        *body,
+                                      GError         **error);
+
+FwMutationResult *fw_mutation_result_new  (FwMutation       *mutation,
+                                           FwMutationStatus  status,
+                                           const char       *code,
+                                           const char       *message,
+                                           const char       *field);
+FwMutationResult *fw_store_apply_mutation (FwUser           *user,
+                                           FwMutation       *mutation,
+                                           gint64           *revision,
+                                           FwTime            now,
+                                           FwStoreLoadFunc   load,
+                                           FwStoreWriteFunc  write,
+                                           gpointer          data,
+                                           GError          **error);
+
 /* The readings of one sensor in an ingest request, in request order. */
 typedef struct
 {
