@@ -2091,93 +2091,26 @@ save_alert_once (Connection          *connection,
                  FwTime               now,
                  GError             **error)
 {
-  const char *uuid = fw_record_get_uuid (FW_RECORD (alert));
-  const char *unit_uuid = fw_alert_get_unit_uuid (alert);
-  FwStoredRecord existing = { 0, };
-  FwStoredRecord unit = { 0, };
-  g_autoptr(FwRecord) current = NULL;
-  g_autoptr(FwAlert) next = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *created = NULL;
-  g_autofree char *updated = NULL;
-  const char *farm_uuid;
-  FwTime created_at = now;
-  FwRecord *saved = NULL;
+  FwAlert *saved;
+  gboolean wrote = FALSE;
   gint64 revision;
-  JsonObject *object;
 
   /* An alert is a record like any other: it takes a revision, under the
-   * same lock as a push. */
+   * same lock as a push. Unless it commits, the caller's release() rolls
+   * the transaction back. */
   if (!exec (connection, "BEGIN", "saving an alert", error) ||
-      !lock_revision (connection, &revision, error) ||
-      !load_existing (connection, uuid, &existing, error))
-    goto out;
-  revision++;
+      !lock_revision (connection, &revision, error))
+    return NULL;
 
-  if (event->kind == FW_ALERT_EVENT_FIRE)
-    {
-      if (existing.exists)
-        {
-          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_EXISTS, "Alert “%s” exists already", uuid);
-          goto out;
-        }
-      if (!load_existing (connection, unit_uuid, &unit, error))
-        goto out;
-      if (!unit.exists || unit.entity != FW_ENTITY_UNIT)
-        {
-          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No unit with id “%s”", unit_uuid);
-          goto out;
-        }
-      farm_uuid = unit.farm_uuid;
-      next = g_object_ref (alert);
-    }
-  else
-    {
-      if (!existing.exists || existing.entity != FW_ENTITY_ALERT)
-        {
-          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No alert with id “%s”", uuid);
-          goto out;
-        }
-      current = fw_wire_decode_record (FW_ENTITY_ALERT, existing.body, 0, NULL, error);
-      if (current == NULL)
-        goto out;
+  saved = fw_store_write_alert (alert, event, now, revision + 1, load_cb, write_cb, connection, &wrote, error);
+  if (saved == NULL || !wrote)
+    return saved;
 
-      /* Over already: the water has nothing more to say about it. The
-       * caller's release() rolls the transaction back. */
-      if (!fw_alert_is_open (FW_ALERT (current)))
-        {
-          saved = g_steal_pointer (&current);
-          goto out;
-        }
-
-      /* The copy stored now, which may carry an acknowledgement. */
-      next = fw_alert_apply_event (FW_ALERT (current), event);
-      farm_uuid = existing.farm_uuid;
-      created_at = existing.created_at;
-      unit_uuid = fw_alert_get_unit_uuid (FW_ALERT (current));
-    }
-
-  body = fw_wire_encode_record (FW_RECORD (next));
-  object = json_node_get_object (body);
-  created = fw_wire_format_time (created_at);
-  updated = fw_wire_format_time (now);
-  json_object_set_int_member (object, "revision", revision);
-  json_object_set_string_member (object, "created_at", created);
-  json_object_set_string_member (object, "updated_at", updated);
-  json_object_set_boolean_member (object, "deleted", FALSE);
-
-  if (!write_record (connection, FW_ENTITY_ALERT, uuid, farm_uuid, unit_uuid, revision,
-                     created_at, now, FALSE, body, error) ||
-      !write_revision (connection, revision, error) ||
+  if (!write_revision (connection, revision + 1, error) ||
       !exec (connection, "COMMIT", "saving an alert", error))
-    goto out;
+    g_clear_object (&saved);
 
-  saved = fw_wire_decode_record (FW_ENTITY_ALERT, body, 0, NULL, error);
-
-out:
-  fw_stored_record_clear (&existing);
-  fw_stored_record_clear (&unit);
-  return saved != NULL ? FW_ALERT (saved) : NULL;
+  return saved;
 }
 
 static FwAlert *

@@ -1727,98 +1727,37 @@ store_save_alert (FwStore             *store,
 {
   FwSqliteStore *self = FW_SQLITE_STORE (store);
   Connection *connection = acquire (self);
-  const char *uuid = fw_record_get_uuid (FW_RECORD (alert));
-  const char *unit_uuid = fw_alert_get_unit_uuid (alert);
-  FwStoredRecord existing = { 0, };
-  FwStoredRecord unit = { 0, };
-  g_autoptr(FwRecord) current = NULL;
-  g_autoptr(FwAlert) next = NULL;
-  g_autoptr(JsonNode) body = NULL;
+  Access access = { self, connection };
   g_autofree char *revision_text = NULL;
-  g_autofree char *created = NULL;
-  g_autofree char *updated = NULL;
-  const char *farm_uuid;
-  FwTime created_at = now;
-  FwRecord *saved = NULL;
+  FwAlert *saved = NULL;
+  gboolean wrote = FALSE;
   gint64 revision;
-  JsonObject *object;
 
   if (!exec (self, connection, "BEGIN IMMEDIATE", error))
     goto out;
 
   revision_text = read_meta (self, connection, "revision", error);
-  if (revision_text == NULL || !load_existing (self, connection, uuid, &existing, error))
+  if (revision_text == NULL)
     goto rollback;
   revision = g_ascii_strtoll (revision_text, NULL, 10) + 1;
 
-  if (event->kind == FW_ALERT_EVENT_FIRE)
-    {
-      if (existing.exists)
-        {
-          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_EXISTS, "Alert “%s” exists already", uuid);
-          goto rollback;
-        }
-      if (!load_existing (self, connection, unit_uuid, &unit, error))
-        goto rollback;
-      if (!unit.exists || unit.entity != FW_ENTITY_UNIT)
-        {
-          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No unit with id “%s”", unit_uuid);
-          goto rollback;
-        }
-      farm_uuid = unit.farm_uuid;
-      next = g_object_ref (alert);
-    }
-  else
-    {
-      if (!existing.exists || existing.entity != FW_ENTITY_ALERT)
-        {
-          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No alert with id “%s”", uuid);
-          goto rollback;
-        }
-      current = fw_wire_decode_record (FW_ENTITY_ALERT, existing.body, 0, NULL, error);
-      if (current == NULL)
-        goto rollback;
-
-      /* Over already: the water has nothing more to say about it. */
-      if (!fw_alert_is_open (FW_ALERT (current)))
-        {
-          sqlite3_exec (connection->db, "ROLLBACK", NULL, NULL, NULL);
-          saved = g_steal_pointer (&current);
-          goto out;
-        }
-
-      /* The copy stored now, which may carry an acknowledgement. */
-      next = fw_alert_apply_event (FW_ALERT (current), event);
-      farm_uuid = existing.farm_uuid;
-      created_at = existing.created_at;
-      unit_uuid = fw_alert_get_unit_uuid (FW_ALERT (current));
-    }
-
-  body = fw_wire_encode_record (FW_RECORD (next));
-  object = json_node_get_object (body);
-  created = fw_wire_format_time (created_at);
-  updated = fw_wire_format_time (now);
-  json_object_set_int_member (object, "revision", revision);
-  json_object_set_string_member (object, "created_at", created);
-  json_object_set_string_member (object, "updated_at", updated);
-  json_object_set_boolean_member (object, "deleted", FALSE);
-
-  if (!write_record (self, connection, FW_ENTITY_ALERT, uuid, farm_uuid, unit_uuid, revision,
-                     created_at, now, FALSE, body, error) ||
-      !write_revision (self, connection, revision, error) ||
-      !exec (self, connection, "COMMIT", error))
+  saved = fw_store_write_alert (alert, event, now, revision, load_cb, write_cb, &access, &wrote, error);
+  if (saved == NULL || !wrote)
     goto rollback;
 
-  saved = fw_wire_decode_record (FW_ENTITY_ALERT, body, 0, NULL, error);
+  if (!write_revision (self, connection, revision, error) ||
+      !exec (self, connection, "COMMIT", error))
+    {
+      g_clear_object (&saved);
+      goto rollback;
+    }
   goto out;
 
 rollback:
   sqlite3_exec (connection->db, "ROLLBACK", NULL, NULL, NULL);
 out:
-  fw_stored_record_clear (&existing);
-  fw_stored_record_clear (&unit);
   release (self, connection);
-  return saved != NULL ? FW_ALERT (saved) : NULL;
+  return saved;
 }
 
 static void

@@ -691,6 +691,119 @@ merge_alert (FwStoredRecord *existing,
   return FW_RECORD (fw_alert_new (fw_record_get_uuid (FW_RECORD (incoming)), &fields));
 }
 
+/* Server-owned fields: whatever a client sent is replaced. */
+static void
+stamp_record (JsonObject *object,
+              gint64      revision,
+              FwTime      created_at,
+              FwTime      updated_at,
+              gboolean    deleted)
+{
+  g_autofree char *created = fw_wire_format_time (created_at);
+  g_autofree char *updated = fw_wire_format_time (updated_at);
+
+  json_object_set_int_member (object, "revision", revision);
+  json_object_set_string_member (object, "created_at", created);
+  json_object_set_string_member (object, "updated_at", updated);
+  json_object_set_boolean_member (object, "deleted", deleted);
+}
+
+/**
+ * fw_store_write_alert:
+ * @revision: the revision the write takes
+ * @wrote: (out): whether anything was written; an alert that is over
+ *   already is left as it is
+ *
+ * What every store does with the alert engine's news, inside its open
+ * transaction: a firing is a new alert of the unit's farm; an escalation
+ * or a resolution applies to the copy stored now, which may carry an
+ * acknowledgement made since.
+ *
+ * Returns: (transfer full): the alert as stored, or %NULL with @error set
+ */
+FwAlert *
+fw_store_write_alert (FwAlert             *alert,
+                      const FwAlertEvent  *event,
+                      FwTime               now,
+                      gint64               revision,
+                      FwStoreLoadFunc      load,
+                      FwStoreWriteFunc     write,
+                      gpointer             data,
+                      gboolean            *wrote,
+                      GError             **error)
+{
+  const char *uuid = fw_record_get_uuid (FW_RECORD (alert));
+  const char *unit_uuid = fw_alert_get_unit_uuid (alert);
+  FwStoredRecord existing = { 0, };
+  FwStoredRecord unit = { 0, };
+  g_autoptr(FwRecord) current = NULL;
+  g_autoptr(FwAlert) next = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  const char *farm_uuid;
+  FwTime created_at = now;
+  FwRecord *saved = NULL;
+
+  *wrote = FALSE;
+
+  if (!load (data, uuid, &existing, error))
+    goto out;
+
+  if (event->kind == FW_ALERT_EVENT_FIRE)
+    {
+      if (existing.exists)
+        {
+          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_EXISTS, "Alert “%s” exists already", uuid);
+          goto out;
+        }
+      if (!load (data, unit_uuid, &unit, error))
+        goto out;
+      if (!unit.exists || unit.entity != FW_ENTITY_UNIT)
+        {
+          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No unit with id “%s”", unit_uuid);
+          goto out;
+        }
+      farm_uuid = unit.farm_uuid;
+      next = g_object_ref (alert);
+    }
+  else
+    {
+      if (!existing.exists || existing.entity != FW_ENTITY_ALERT)
+        {
+          g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND, "No alert with id “%s”", uuid);
+          goto out;
+        }
+      current = fw_wire_decode_record (FW_ENTITY_ALERT, existing.body, 0, NULL, error);
+      if (current == NULL)
+        goto out;
+
+      /* Over already: the water has nothing more to say about it. */
+      if (!fw_alert_is_open (FW_ALERT (current)))
+        {
+          saved = g_steal_pointer (&current);
+          goto out;
+        }
+
+      next = fw_alert_apply_event (FW_ALERT (current), event);
+      farm_uuid = existing.farm_uuid;
+      created_at = existing.created_at;
+      unit_uuid = fw_alert_get_unit_uuid (FW_ALERT (current));
+    }
+
+  body = fw_wire_encode_record (FW_RECORD (next));
+  stamp_record (json_node_get_object (body), revision, created_at, now, FALSE);
+
+  if (!write (data, FW_ENTITY_ALERT, uuid, farm_uuid, unit_uuid, revision, created_at, now, FALSE, body, error))
+    goto out;
+
+  *wrote = TRUE;
+  saved = fw_wire_decode_record (FW_ENTITY_ALERT, body, 0, NULL, error);
+
+out:
+  fw_stored_record_clear (&existing);
+  fw_stored_record_clear (&unit);
+  return saved != NULL ? FW_ALERT (saved) : NULL;
+}
+
 /**
  * fw_store_apply_mutation:
  * @revision: (inout): the store's last revision; the mutation's, if it
@@ -864,17 +977,8 @@ fw_store_apply_mutation (FwUser           *user,
                                        existing.exists && existing.author ? existing.author : user->uuid);
     }
 
-  /* Server-owned fields: whatever the client sent is replaced. */
   (*revision)++;
-  {
-    g_autofree char *created = fw_wire_format_time (existing.exists ? existing.created_at : now);
-    g_autofree char *updated = fw_wire_format_time (now);
-
-    json_object_set_int_member (object, "revision", *revision);
-    json_object_set_string_member (object, "created_at", created);
-    json_object_set_string_member (object, "updated_at", updated);
-    json_object_set_boolean_member (object, "deleted", mutation->delete);
-  }
+  stamp_record (object, *revision, existing.exists ? existing.created_at : now, now, mutation->delete);
 
   if (!write (data, mutation->entity, mutation->record_uuid, farm_uuid, parent_uuid, *revision, existing.exists ? existing.created_at : now, now,
                      mutation->delete, body, error))
