@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "fw-app-util.h"
 #include "fw-chart-export.h"
@@ -41,6 +42,7 @@ struct _FwComparePage
   FwChartGroup   *group;
   GPtrArray      *candidates;    /* Candidate */
   GHashTable     *chosen;        /* unit uuid → unit uuid */
+  GPtrArray      *rules;         /* FwAlertRule */
   FwParameter     parameter;
   GCancellable   *cancellable;
   gboolean        listing;
@@ -94,6 +96,71 @@ legend_entry (const char    *name,
   return box;
 }
 
+static gboolean
+same_limit (double a,
+            double b)
+{
+  return (isnan (a) && isnan (b)) || a == b;
+}
+
+/* The bands are the chosen units' alert limits when they all share them;
+ * units of different species or rules have none in common to draw. */
+static void
+set_limits (FwComparePage *self)
+{
+  gboolean first = TRUE, shared = TRUE;
+  FwLimits limits = { NAN, NAN, NAN, NAN };
+
+  if (self->chart == NULL || self->chosen == NULL)
+    return;
+
+  for (guint i = 0; self->units != NULL && i < g_list_model_get_n_items (self->units); i++)
+    {
+      g_autoptr(FwUnit) unit = g_list_model_get_item (self->units, i);
+      FwAlertSettings settings;
+      const FwLimits *l = &settings.limits;
+
+      if (!g_hash_table_contains (self->chosen, fw_record_get_uuid (FW_RECORD (unit))))
+        continue;
+
+      fw_alert_rules_resolve (self->rules, fw_record_get_uuid (FW_RECORD (unit)),
+                              fw_unit_get_species (unit), self->parameter, &settings);
+      if (first)
+        limits = *l;
+      else if (!same_limit (l->critical_low, limits.critical_low) ||
+               !same_limit (l->warning_low, limits.warning_low) ||
+               !same_limit (l->warning_high, limits.warning_high) ||
+               !same_limit (l->critical_high, limits.critical_high))
+        shared = FALSE;
+      first = FALSE;
+    }
+
+  if (first)
+    fw_parameter_get_limits (self->parameter, &limits);
+
+  if (shared)
+    fw_chart_set_limits (self->chart, &limits);
+  else
+    fw_chart_clear_limits (self->chart);
+}
+
+/**
+ * fw_compare_page_set_rules:
+ * @rules: (nullable) (element-type FwAlertRule): the farm's alert rules
+ */
+void
+fw_compare_page_set_rules (FwComparePage *self,
+                           GPtrArray     *rules)
+{
+  g_return_if_fail (FW_IS_COMPARE_PAGE (self));
+
+  if (rules != NULL)
+    g_ptr_array_ref (rules);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  self->rules = rules;
+  set_limits (self);
+}
+
 /* The chart's series follow the chosen units, in the farm's order. */
 static void
 rebuild_series (FwComparePage *self)
@@ -101,7 +168,6 @@ rebuild_series (FwComparePage *self)
   const FwParameterInfo *info = fw_parameter_get_info (self->parameter);
   g_autofree char *title = NULL;
   GtkWidget *child;
-  FwLimits limits;
   guint n = 0;
 
   fw_chart_group_remove_all (self->group);
@@ -128,8 +194,7 @@ rebuild_series (FwComparePage *self)
   else
     title = g_strdup (fw_parameter_get_label (self->parameter));
   fw_chart_set_title (self->chart, title);
-  fw_parameter_get_limits (self->parameter, &limits);
-  fw_chart_set_limits (self->chart, &limits);
+  set_limits (self);
   adw_window_title_set_subtitle (self->title, fw_parameter_get_label (self->parameter));
 
   if (self->candidates->len == 0)
@@ -454,6 +519,7 @@ fw_compare_page_dispose (GObject *object)
   g_clear_pointer (&self->timezone, g_time_zone_unref);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_clear_pointer (&self->chosen, g_hash_table_unref);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fw_compare_page_parent_class)->dispose (object);
 }

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FwComparePage, fw_compare_page, FW, COMPARE_PAGE, FwPage)
 
+void      fw_compare_page_set_rules  (FwComparePage *self,
+                                      GPtrArray     *rules);
 void      fw_compare_page_show       (FwComparePage *self,
                                       FwCache       *cache,
                                       GListModel    *units,

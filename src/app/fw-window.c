@@ -880,6 +880,7 @@ on_alerts_changed_cb (FwWindow *self)
                             fw_alert_monitor_get_rules (self->alert_monitor));
   fw_unit_page_set_alerts (self->unit_page, fw_alert_monitor_get_alerts (self->alert_monitor),
                            fw_alert_monitor_get_rules (self->alert_monitor));
+  fw_compare_page_set_rules (self->compare_page, fw_alert_monitor_get_rules (self->alert_monitor));
   fw_alerts_page_set_can_edit_rules (self->alerts_page,
                                      fw_alert_monitor_get_can_edit_rules (self->alert_monitor));
   update_farm_title (self);
