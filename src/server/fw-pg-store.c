@@ -61,6 +61,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 /* How long to wait for PostgreSQL to accept a connection, in seconds: a
  * store that does not answer should fail a request, not hang it. */
 #define CONNECT_TIMEOUT "5"
+/* How long a request waits for a free connection of the pool. */
+#define POOL_WAIT_SECONDS 15
 
 /* How long a starting server waits for PostgreSQL to come up. */
 #define STARTUP_WAIT_SECONDS 30
@@ -360,10 +362,22 @@ connect_to (const char  *conninfo,
 {
   /* Later keywords override earlier ones, so what the URL says wins over
    * these defaults. */
-  const char * const keywords[] = { "connect_timeout", "application_name", "options", "dbname", NULL };
+  const char * const keywords[] = {
+    "connect_timeout", "application_name", "keepalives_idle", "keepalives_interval",
+    "tcp_user_timeout", "options", "dbname", NULL,
+  };
   /* A writer that waits for the revision lock longer than SQLite's busy
-   * timeout is answered 503 with Retry-After, as on SQLite. */
-  const char * const values[] = { CONNECT_TIMEOUT, "fishwatch-server", "-c lock_timeout=10s", conninfo, NULL };
+   * timeout is answered 503 with Retry-After, as on SQLite. A statement
+   * never runs unbounded, and a network that drops silently is noticed in
+   * seconds (keepalives, tcp_user_timeout), not when the kernel gives up:
+   * a stuck connection would hold a worker thread and its pool slot.
+   * Transactions are READ COMMITTED whatever the server's default: the
+   * revision lock relies on it (see the top of this file). */
+  const char * const values[] = {
+    CONNECT_TIMEOUT, "fishwatch-server", "30", "10", "15000",
+    "-c lock_timeout=10s -c statement_timeout=60s -c default_transaction_isolation=read\\ committed",
+    conninfo, NULL,
+  };
   PGconn *conn = PQconnectdbParams (keywords, values, TRUE);
 
   if (PQstatus (conn) != CONNECTION_OK)
@@ -420,7 +434,16 @@ static Connection *
 acquire (FwPgStore  *self,
          GError    **error)
 {
-  Connection *connection = g_async_queue_pop (self->pool);
+  Connection *connection = g_async_queue_timeout_pop (self->pool, POOL_WAIT_SECONDS * G_USEC_PER_SEC);
+
+  /* Every connection busy for that long: the store is as good as away,
+   * and the request is answered 503 rather than waiting for ever. */
+  if (connection == NULL)
+    {
+      g_set_error (error, FW_STORE_ERROR, FW_STORE_ERROR_UNAVAILABLE,
+                   "Every connection to PostgreSQL has been busy for %d s", POOL_WAIT_SECONDS);
+      return NULL;
+    }
 
   /* A connection the server closed while it sat in the pool (a restart,
    * an idle timeout) reads as broken only once its input is read. */
@@ -1850,13 +1873,16 @@ store_ingest (FwStore     *store,
 
           /* Two gateways delivering overlapping readings may deadlock;
            * PostgreSQL breaks the tie, and the loser tries again. */
-          if (tries >= MAX_TRIES || !g_error_matches (local_error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_BUSY) ||
-              (connection = acquire (self, error)) == NULL)
+          if (tries >= MAX_TRIES || !g_error_matches (local_error, FW_DATABASE_ERROR, FW_DATABASE_ERROR_BUSY))
             {
-              if (local_error != NULL)
-                g_propagate_error (error, g_steal_pointer (&local_error));
+              g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
+
+          g_clear_error (&local_error);
+          connection = acquire (self, error);
+          if (connection == NULL)
+            return FALSE;
         }
     }
 
